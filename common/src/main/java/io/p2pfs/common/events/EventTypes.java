@@ -1,0 +1,41 @@
+package io.p2pfs.common.events;
+
+/** CloudEvent {@code type} values (design §9). */
+public final class EventTypes {
+
+    public static final String USER_REGISTERED = "user.registered";
+
+    public static final String NODE_REGISTERED = "node.registered";
+    public static final String NODE_DOWN = "node.down";
+    public static final String NODE_UP = "node.up";
+    public static final String NODE_DRAINING = "node.draining";
+    public static final String NODE_REMOVED = "node.removed";
+
+    public static final String FILE_UPLOADED = "file.uploaded";
+    public static final String FILE_DELETED = "file.deleted";
+    public static final String FILE_RESTORED = "file.restored";
+    public static final String DIR_CREATED = "dir.created";
+    public static final String FILE_CONFLICT = "file.conflict";
+
+    public static final String LOCK_ACQUIRED = "lock.acquired";
+    public static final String LOCK_RENEWED = "lock.renewed";
+    public static final String LOCK_RELEASED = "lock.released";
+    public static final String LOCK_EXPIRED = "lock.expired";
+    public static final String LOCK_DENIED = "lock.denied";
+
+    public static final String ACL_CHANGED = "acl.changed";
+    public static final String POLICY_CHANGED = "policy.changed";
+
+    public static final String FILE_DOWNLOADED = "file.downloaded";
+    public static final String ACCESS_DENIED = "access.denied";
+
+    public static final String CHUNK_PLACEMENT_REQUESTED = "chunk.placement-requested";
+    public static final String CHUNK_DELETE_REQUESTED = "chunk.delete-requested";
+    public static final String CHUNK_STORED = "chunk.stored";
+    public static final String CHUNK_DELETED = "chunk.deleted";
+    public static final String CHUNK_CORRUPT = "chunk.corrupt";
+    public static final String CHUNK_PLACEMENT_FAILED = "chunk.placement-failed";
+
+    private EventTypes() {
+    }
+}

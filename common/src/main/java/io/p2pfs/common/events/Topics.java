@@ -1,0 +1,23 @@
+package io.p2pfs.common.events;
+
+import java.util.List;
+
+/** The Kafka topics of the system (design §9): one constant each, named as on the broker. */
+public final class Topics {
+
+    public static final String USERS = "p2pfs.users";
+    public static final String NODES = "p2pfs.nodes";
+    public static final String FILES = "p2pfs.files";
+    public static final String LOCKS = "p2pfs.locks";
+    public static final String ACLS = "p2pfs.acls";
+    public static final String ACCESS = "p2pfs.access";
+    public static final String CHUNK_PLACEMENTS = "p2pfs.chunks.placements";
+    public static final String CHUNK_CONFIRMATIONS = "p2pfs.chunks.confirmations";
+    public static final String AUDIT_DLQ = "p2pfs.audit.dlq";
+
+    public static final List<String> ALL = List.of(USERS, NODES, FILES, LOCKS, ACLS, ACCESS, CHUNK_PLACEMENTS,
+            CHUNK_CONFIRMATIONS, AUDIT_DLQ);
+
+    private Topics() {
+    }
+}

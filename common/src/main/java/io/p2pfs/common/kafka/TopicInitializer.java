@@ -1,0 +1,101 @@
+package io.p2pfs.common.kafka;
+
+import io.p2pfs.common.events.Topics;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Creates the system's topics (design §9) at start-up when they are missing, in the background
+ * and retrying until the broker answers, so a service starts even while Kafka is still coming
+ * up. Idempotent across services and replicas.
+ */
+@ApplicationScoped
+public class TopicInitializer {
+
+    private final KafkaSettings settings;
+    private volatile boolean running;
+    private volatile boolean done;
+
+    public TopicInitializer(KafkaSettings settings) {
+        this.settings = settings;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!settings.createTopics()) {
+            done = true;
+            return;
+        }
+        running = true;
+        Thread.ofPlatform().name("topic-initializer").daemon().start(this::createUntilDone);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        running = false;
+    }
+
+    /** True once every topic exists (or creation is disabled). */
+    public boolean done() {
+        return done;
+    }
+
+    private void createUntilDone() {
+        long pause = 500;
+        while (running && !done) {
+            try {
+                createMissing();
+                done = true;
+            } catch (Exception e) {
+                Log.debugf("Topics not created yet: %s", e.getMessage());
+                sleep(pause);
+                pause = Math.min(pause * 2, 5_000);
+            }
+        }
+    }
+
+    private void createMissing() throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            List<NewTopic> missing = Topics.ALL.stream().filter(topic -> !existing.contains(topic))
+                    .map(topic -> new NewTopic(topic,
+                            topic.equals(Topics.CHUNK_PLACEMENTS) ? settings.placementPartitions() : settings.partitions(),
+                            settings.replicationFactor()).configs(Map.of("min.insync.replicas", "1")))
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            admin.createTopics(missing).values().forEach((topic, future) -> {
+                try {
+                    future.get(10, TimeUnit.SECONDS);
+                    Log.infof("Created topic %s", topic);
+                } catch (Exception e) {
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                        throw new IllegalStateException("could not create topic " + topic, e);
+                    }
+                }
+            });
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

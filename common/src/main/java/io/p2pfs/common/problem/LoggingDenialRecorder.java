@@ -1,0 +1,17 @@
+package io.p2pfs.common.problem;
+
+import io.quarkus.arc.DefaultBean;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The fallback recorder: one structured log line per denial. */
+@DefaultBean
+@ApplicationScoped
+public class LoggingDenialRecorder implements DenialRecorder {
+
+    @Override
+    public void denied(Denial denial) {
+        Log.infof("access denied: status=%d reason=%s method=%s resource=%s client=%s", denial.status(),
+                denial.reason(), denial.method(), denial.resource(), denial.clientAddress());
+    }
+}

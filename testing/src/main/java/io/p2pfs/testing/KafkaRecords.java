@@ -1,0 +1,66 @@
+package io.p2pfs.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads what really is on a topic of the test broker, from its beginning. */
+public final class KafkaRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private KafkaRecords() {
+    }
+
+    /** Every record on the topic now (waits briefly for the topic to exist). */
+    public static List<ConsumerRecord<String, String>> all(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "p2pfs-test-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (partitions == null || partitions.isEmpty()) {
+                return records;
+            }
+            List<TopicPartition> assigned = partitions.stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(assigned);
+            consumer.seekToBeginning(assigned);
+            var end = consumer.endOffsets(assigned);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** The CloudEvents on the topic whose JSON matches the predicate. */
+    public static List<JsonNode> events(String topic, Predicate<JsonNode> filter) {
+        return all(topic).stream().map(record -> parse(record.value())).filter(filter).toList();
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not JSON: " + json, e);
+        }
+    }
+}

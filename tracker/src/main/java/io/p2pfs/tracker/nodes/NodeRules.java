@@ -1,0 +1,75 @@
+package io.p2pfs.tracker.nodes;
+
+import io.p2pfs.common.problem.BadRequest;
+import java.net.URI;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Validation of node registrations and heartbeats. */
+final class NodeRules {
+
+    static final Pattern ZONE = Pattern.compile("^[a-z0-9][a-z0-9-]{0,31}$");
+
+    private NodeRules() {
+    }
+
+    static NodeApi.RegisterNodeRequest validate(NodeApi.RegisterNodeRequest body) {
+        if (body == null) {
+            throw new BadRequest("A body {url, capacityBytes, zone} is required.");
+        }
+        if (body.url() == null || !isServiceUrl(body.url())) {
+            throw new BadRequest("url must be an absolute http(s) URL with a host and no query or fragment.");
+        }
+        if (body.capacityBytes() == null || body.capacityBytes() <= 0) {
+            throw new BadRequest("capacityBytes must be a positive number of bytes.");
+        }
+        if (body.zone() == null || !ZONE.matcher(body.zone()).matches()) {
+            throw new BadRequest("zone must match " + ZONE.pattern() + ".");
+        }
+        return new NodeApi.RegisterNodeRequest(stripSlash(body.url()), body.capacityBytes(), body.zone());
+    }
+
+    static NodeApi.HeartbeatRequest validate(NodeApi.HeartbeatRequest body) {
+        if (body == null || body.usedBytes() == null || body.chunkCount() == null) {
+            throw new BadRequest("A body {usedBytes, chunkCount} is required.");
+        }
+        if (body.usedBytes() < 0 || body.chunkCount() < 0) {
+            throw new BadRequest("usedBytes and chunkCount must not be negative.");
+        }
+        return body;
+    }
+
+    static UUID nodeId(String raw) {
+        try {
+            return UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("Node ids are UUIDs.");
+        }
+    }
+
+    static NodeState state(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return NodeState.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("state must be one of UP, DOWN, DRAINING.");
+        }
+    }
+
+    private static boolean isServiceUrl(String raw) {
+        try {
+            URI uri = new URI(raw);
+            return uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getHost() != null && uri.getQuery() == null && uri.getFragment() == null
+                    && uri.getUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,186 @@
+package io.p2pfs.tracker.nodes;
+
+import io.p2pfs.common.events.AuditData;
+import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.problem.NotFound;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The node registry: registration, heartbeats, draining and the liveness sweep. Every state
+ * change commits together with its {@code node.*} event.
+ */
+@ApplicationScoped
+public class NodeService {
+
+    /** Advisory lock key: one replica at a time runs the liveness sweep. */
+    static final long LIVENESS_LOCK = 0x7032_7066_736c_6976L;
+
+    /** The actor of state changes no caller made. */
+    static final String SYSTEM = "system:tracker";
+
+    private final Outbox outbox;
+    private final TrackerConfig config;
+
+    public NodeService(Outbox outbox, TrackerConfig config) {
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    public record Registered(Node node, boolean created) {
+    }
+
+    /**
+     * Registers a node by URL; the same URL again (a restarted peer) keeps its node id, counts as
+     * a fresh heartbeat and brings a DOWN node back UP.
+     */
+    @WithTransaction
+    public Uni<Registered> register(NodeApi.RegisterNodeRequest request, String actor, String clientAddress) {
+        Instant now = now();
+        UUID candidate = UUID.randomUUID();
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "INSERT INTO nodes (node_id, url, zone, capacity_bytes, state, registered_by, registered_at, "
+                        + "last_heartbeat_at, state_changed_at) VALUES (:id, :url, :zone, :capacity, 'UP', :by, "
+                        + ":now, :now, :now) ON CONFLICT (url) DO NOTHING")
+                .setParameter("id", candidate).setParameter("url", request.url())
+                .setParameter("zone", request.zone()).setParameter("capacity", request.capacityBytes())
+                .setParameter("by", actor).setParameter("now", now)
+                .executeUpdate())
+                .flatMap(inserted -> Node.<Node>find("url", request.url()).withLock(LockModeType.PESSIMISTIC_WRITE)
+                        .firstResult()
+                        .flatMap(node -> {
+                            boolean created = inserted == 1;
+                            NodeState previous = node.state;
+                            if (!created) {
+                                node.zone = request.zone();
+                                node.capacityBytes = request.capacityBytes();
+                                node.lastHeartbeatAt = now;
+                                if (previous == NodeState.DOWN) {
+                                    node.state = NodeState.UP;
+                                    node.stateChangedAt = now;
+                                }
+                            }
+                            Uni<Void> events = record(EventTypes.NODE_REGISTERED, node, previous, actor, clientAddress);
+                            if (!created && previous == NodeState.DOWN) {
+                                events = events.flatMap(v -> record(EventTypes.NODE_UP, node, previous, actor,
+                                        clientAddress));
+                            }
+                            return events.replaceWith(new Registered(node, created));
+                        }));
+    }
+
+    /** Records a heartbeat; a DOWN node comes back UP. Unknown node: 404 (the peer re-registers). */
+    @WithTransaction
+    public Uni<Node> heartbeat(UUID nodeId, NodeApi.HeartbeatRequest beat, String actor) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + "; register again.");
+            }
+            Instant now = now();
+            node.usedBytes = beat.usedBytes();
+            node.chunkCount = beat.chunkCount();
+            node.lastHeartbeatAt = now;
+            if (node.state == NodeState.DOWN) {
+                node.state = NodeState.UP;
+                node.stateChangedAt = now;
+                return record(EventTypes.NODE_UP, node, NodeState.DOWN, actor, null).replaceWith(node);
+            }
+            return Uni.createFrom().item(node);
+        });
+    }
+
+    /** Marks a node DRAINING (idempotent). */
+    @WithTransaction
+    public Uni<Node> drain(UUID nodeId, String actor, String clientAddress) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + ".");
+            }
+            if (node.state == NodeState.DRAINING) {
+                return Uni.createFrom().item(node);
+            }
+            NodeState previous = node.state;
+            node.state = NodeState.DRAINING;
+            node.stateChangedAt = now();
+            return record(EventTypes.NODE_DRAINING, node, previous, actor, clientAddress).replaceWith(node);
+        });
+    }
+
+    @WithSession
+    public Uni<List<Node>> list(NodeState state) {
+        return state == null ? Node.<Node>listAll(io.quarkus.panache.common.Sort.by("registeredAt"))
+                : Node.<Node>list("state", io.quarkus.panache.common.Sort.by("registeredAt"), state);
+    }
+
+    @WithSession
+    public Uni<Node> byId(UUID nodeId) {
+        return Node.<Node>findById(nodeId).map(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + ".");
+            }
+            return node;
+        });
+    }
+
+    /**
+     * Marks every UP node whose last heartbeat is older than the allowed misses DOWN, with a
+     * {@code node.down} event each. Runs only where the advisory lock is free, so with several
+     * replicas one sweeps at a time; returns how many nodes went down.
+     */
+    @WithTransaction
+    public Uni<Integer> markSilentNodesDown() {
+        return Panache.getSession()
+                .flatMap(session -> session.createNativeQuery("SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
+                        .setParameter("key", LIVENESS_LOCK).getSingleResult())
+                .flatMap(leader -> {
+                    if (!Boolean.TRUE.equals(leader)) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Instant now = now();
+                    Instant cutoff = now.minus(config.downAfter());
+                    return Node.<Node>find("state = ?1 and lastHeartbeatAt < ?2", NodeState.UP, cutoff)
+                            .withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                            .flatMap(silent -> {
+                                Uni<Void> chain = Uni.createFrom().voidItem();
+                                for (Node node : silent) {
+                                    node.state = NodeState.DOWN;
+                                    node.stateChangedAt = now;
+                                    chain = chain.flatMap(v -> record(EventTypes.NODE_DOWN, node, NodeState.UP, SYSTEM,
+                                            null));
+                                }
+                                return chain.replaceWith(silent.size());
+                            });
+                });
+    }
+
+    private Uni<Void> record(String type, Node node, NodeState previous, String actor, String clientAddress) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("nodeId", node.nodeId.toString());
+        details.put("url", node.url);
+        details.put("zone", node.zone);
+        details.put("capacityBytes", node.capacityBytes);
+        details.put("state", node.state.name());
+        details.put("previousState", previous.name());
+        details.put("lastHeartbeatAt", node.lastHeartbeatAt.toString());
+        String resource = "node:" + node.nodeId;
+        AuditData data = AuditData.success(actor, type, resource, details).withClient(clientAddress, null);
+        return outbox.record(Topics.NODES, node.nodeId.toString(), type, resource, data).replaceWithVoid();
+    }
+
+    /** Microsecond precision, as PostgreSQL stores it, so what we return equals what we read back. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

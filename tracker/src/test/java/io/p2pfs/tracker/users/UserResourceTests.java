@@ -1,0 +1,180 @@
+package io.p2pfs.tracker.users;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.testing.KafkaRecords;
+import io.p2pfs.testing.P2pfsTestResource;
+import io.p2pfs.testing.TestTokens;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@QuarkusTest
+@WithTestResource(value = P2pfsTestResource.class, initArgs = @ResourceArg(name = "service", value = "tracker"))
+class UserResourceTests {
+
+    private static String unique(String prefix) {
+        return prefix + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void registrationDefaultsToTheLoginNameAndPublishesUserRegistered() {
+        String login = unique("dana");
+        String token = TestTokens.user(login).sign();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{}")
+                .when().post("/api/v1/users")
+                .then().statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/v1/users/" + login))
+                .body("userId", equalTo(login)).body("login", equalTo(login));
+
+        given().auth().oauth2(token).when().get("/api/v1/users/me")
+                .then().statusCode(200).body("userId", equalTo(login));
+        given().auth().oauth2(TestTokens.user(unique("other")).sign()).when().get("/api/v1/users/" + login)
+                .then().statusCode(200).body("login", equalTo(login));
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<JsonNode> events = KafkaRecords.events(Topics.USERS,
+                    e -> e.path("subject").asText().equals("user:" + login));
+            assertEquals(1, events.size());
+            JsonNode event = events.get(0);
+            assertEquals("user.registered", event.path("type").asText());
+            assertEquals("1.0", event.path("specversion").asText());
+            assertEquals(login, event.path("data").path("actor").asText());
+            assertEquals("SUCCESS", event.path("data").path("outcome").asText());
+            assertEquals(login, event.path("data").path("details").path("userId").asText());
+        });
+    }
+
+    @Test
+    void registrationWithoutBodyUsesTheLoginName() {
+        String login = unique("erin");
+        given().auth().oauth2(TestTokens.user(login).sign())
+                .when().post("/api/v1/users")
+                .then().statusCode(201).body("userId", equalTo(login));
+    }
+
+    @Test
+    void twentyConcurrentRegistrationsOfOneIdGiveExactlyOneCreated() throws Exception {
+        String userId = unique("race-");
+        int callers = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            String token = TestTokens.user(unique("racer")).sign();
+            statuses.add(pool.submit(() -> {
+                start.await();
+                return given().auth().oauth2(token).contentType(ContentType.JSON)
+                        .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").statusCode();
+            }));
+        }
+        start.countDown();
+        int created = 0;
+        int conflicts = 0;
+        for (Future<Integer> status : statuses) {
+            int code = status.get();
+            if (code == 201) {
+                created++;
+            } else if (code == 409) {
+                conflicts++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(1, created, "exactly one registration wins");
+        assertEquals(callers - 1, conflicts, "every other registration gets 409");
+
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1,
+                KafkaRecords.events(Topics.USERS, e -> e.path("subject").asText().equals("user:" + userId)).size()));
+    }
+
+    @Test
+    void oneLoginRegistersOnlyOnce() {
+        String login = unique("fay");
+        String token = TestTokens.user(login).sign();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"userId\":\"" + login + "-a\"}")
+                .post("/api/v1/users").then().statusCode(201);
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"userId\":\"" + login + "-b\"}")
+                .post("/api/v1/users")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("status", equalTo(409)).body("userId", equalTo(login + "-a"));
+    }
+
+    @Test
+    void aTakenIdIsAConflict() {
+        String userId = unique("gil");
+        given().auth().oauth2(TestTokens.user(unique("g1")).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(201);
+        given().auth().oauth2(TestTokens.user(unique("g2")).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users")
+                .then().statusCode(409).contentType("application/problem+json")
+                .body("title", equalTo("Conflict")).body("type", startsWith("urn:p2pfs:problem:"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ab", "Abc", "1abc", "a-very-long-user-id-that-exceeds-32", "ab/cd", "ab cd", "ab.cd",
+            "ab\\u0000cd", "ab\\ncd", "", "zoë"})
+    void invalidIdsAreRefusedWith400(String userId) {
+        given().auth().oauth2(TestTokens.user(unique("hal")).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users")
+                .then().statusCode(400).contentType("application/problem+json").body("status", equalTo(400));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{", "[1,2]", "{\"userId\": {\"nested\": true}}", "not json", "{\"userId\": [\"a\"]}"})
+    void malformedBodiesAreRefusedWith400(String body) {
+        given().auth().oauth2(TestTokens.user(unique("ivy")).sign()).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/users")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("io.p2pfs")));
+    }
+
+    @Test
+    void aLoginThatIsNoValidIdMustChooseOne() {
+        given().auth().oauth2(TestTokens.user("Not A Valid Id").sign()).post("/api/v1/users")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void unregisteredCallerGets404WithAHintToRegister() {
+        given().auth().oauth2(TestTokens.user(unique("jo")).sign()).get("/api/v1/users/me")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("POST /api/v1/users"));
+    }
+
+    @Test
+    void unknownUserIs404() {
+        given().auth().oauth2(TestTokens.user(unique("kim")).sign()).get("/api/v1/users/" + unique("nobody"))
+                .then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void rolledBackRegistrationEmitsNoEvent() {
+        String userId = unique("lee");
+        given().auth().oauth2(TestTokens.user(unique("l1")).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(201);
+        for (int i = 0; i < 3; i++) {
+            given().auth().oauth2(TestTokens.user(unique("l2")).sign()).contentType(ContentType.JSON)
+                    .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(409);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1,
+                KafkaRecords.events(Topics.USERS, e -> e.path("subject").asText().equals("user:" + userId)).size()));
+    }
+}
