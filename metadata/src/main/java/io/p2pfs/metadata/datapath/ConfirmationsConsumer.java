@@ -1,0 +1,67 @@
+package io.p2pfs.metadata.datapath;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.p2pfs.common.chunks.ChunkId;
+import io.p2pfs.common.events.EventTypes;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Records what peers report on {@code p2pfs.chunks.confirmations}: a stored replica becomes
+ * CONFIRMED; a failed placement or a corrupt replica is marked BAD and the chunk is re-placed.
+ * Each event commits before its offset; replays are harmless (the updates are idempotent).
+ */
+@ApplicationScoped
+public class ConfirmationsConsumer {
+
+    public static final String CHANNEL = "chunk-confirmations";
+
+    private final ObjectMapper json;
+    private final ReplicaDirectory replicas;
+
+    public ConfirmationsConsumer(ObjectMapper json, ReplicaDirectory replicas) {
+        this.json = json;
+        this.replicas = replicas;
+    }
+
+    @Incoming(CHANNEL)
+    @WithTransaction
+    public Uni<Void> apply(String payload) {
+        JsonNode event;
+        try {
+            event = json.readTree(payload);
+        } catch (Exception e) {
+            Log.warn("Skipping an unreadable chunk confirmation");
+            return Uni.createFrom().voidItem();
+        }
+        JsonNode data = event.path("data");
+        String chunkId = data.path("chunkId").asText(null);
+        String node = data.path("nodeId").asText(null);
+        if (!ChunkId.isValid(chunkId) || node == null) {
+            Log.warn("Skipping a chunk confirmation without a valid chunkId or nodeId");
+            return Uni.createFrom().voidItem();
+        }
+        UUID nodeId;
+        try {
+            nodeId = UUID.fromString(node);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().voidItem();
+        }
+        String type = event.path("type").asText();
+        return Panache.getSession().flatMap(session -> switch (type) {
+            case EventTypes.CHUNK_STORED -> replicas.confirm(session, chunkId, nodeId).replaceWithVoid();
+            case EventTypes.CHUNK_DELETED -> session.createNativeQuery(
+                    "DELETE FROM replicas WHERE chunk_id = :id AND node_id = :node")
+                    .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate().replaceWithVoid();
+            case EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED -> replicas.replaceReplica(session,
+                    chunkId, nodeId, type + ": " + data.path("reason").asText("no reason given"));
+            default -> Uni.createFrom().voidItem();
+        });
+    }
+}

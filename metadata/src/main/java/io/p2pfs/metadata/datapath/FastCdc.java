@@ -1,0 +1,117 @@
+package io.p2pfs.metadata.datapath;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Content-defined chunking with FastCDC (Xia et al., 2016) and normalized chunking (level 2):
+ * a gear rolling hash over the bytes after the minimum size; a cut point is where the hash's
+ * top bits are all zero, with a stricter mask before the average size and a looser one after,
+ * so sizes cluster around the average. An edit moves only the cut points near it, so the
+ * chunks elsewhere keep their ids.
+ *
+ * <p>The gear table is derived from a fixed seed: changing it would change every chunk id and
+ * defeat deduplication against stored data.
+ */
+public final class FastCdc {
+
+    private static final long[] GEAR = gearTable();
+
+    private final int min;
+    private final int avg;
+    private final int max;
+    private final long maskSmall;
+    private final long maskLarge;
+
+    public FastCdc(int min, int avg, int max) {
+        if (min <= 0 || min > avg || avg > max || Integer.bitCount(avg) != 1) {
+            throw new IllegalArgumentException("need 0 < min <= avg <= max and avg a power of two");
+        }
+        this.min = min;
+        this.avg = avg;
+        this.max = max;
+        int bits = Integer.numberOfTrailingZeros(avg);
+        this.maskSmall = topBits(bits + 2);
+        this.maskLarge = topBits(bits - 2);
+    }
+
+    public int maxChunkSize() {
+        return max;
+    }
+
+    /** Length of the first chunk of {@code data[offset, offset + length)}. */
+    public int cut(byte[] data, int offset, int length) {
+        if (length <= min) {
+            return length;
+        }
+        int n = Math.min(length, max);
+        int normal = Math.min(n, avg);
+        long fp = 0;
+        int i = min;
+        for (; i < normal; i++) {
+            fp = (fp << 1) + GEAR[data[offset + i] & 0xff];
+            if ((fp & maskSmall) == 0) {
+                return i + 1;
+            }
+        }
+        for (; i < n; i++) {
+            fp = (fp << 1) + GEAR[data[offset + i] & 0xff];
+            if ((fp & maskLarge) == 0) {
+                return i + 1;
+            }
+        }
+        return n;
+    }
+
+    /** Cuts a stream into chunks, holding at most one maximum-size window in memory. */
+    public Stream stream(InputStream in) {
+        return new Stream(in);
+    }
+
+    /** Chunks of a stream, in order. */
+    public final class Stream {
+        private final InputStream in;
+        private final byte[] window = new byte[max];
+        private int filled;
+        private boolean eof;
+
+        Stream(InputStream in) {
+            this.in = in;
+        }
+
+        /** The next chunk (a fresh array of exactly its length), or {@code null} at the end. */
+        public byte[] next() throws IOException {
+            while (!eof && filled < window.length) {
+                int read = in.read(window, filled, window.length - filled);
+                if (read < 0) {
+                    eof = true;
+                } else {
+                    filled += read;
+                }
+            }
+            if (filled == 0) {
+                return null;
+            }
+            int length = cut(window, 0, filled);
+            byte[] chunk = Arrays.copyOf(window, length);
+            System.arraycopy(window, length, window, 0, filled - length);
+            filled -= length;
+            return chunk;
+        }
+    }
+
+    private static long topBits(int bits) {
+        return bits <= 0 ? 0 : -1L << (64 - bits);
+    }
+
+    private static long[] gearTable() {
+        SplittableRandom random = new SplittableRandom(0x7032_7066_7320_6364L);
+        long[] table = new long[256];
+        for (int i = 0; i < table.length; i++) {
+            table[i] = random.nextLong();
+        }
+        return table;
+    }
+}

@@ -1,0 +1,142 @@
+package io.p2pfs.metadata.namespace;
+
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.Conflict;
+import io.p2pfs.common.problem.NotFound;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Path resolution and directory structure over the {@code entries} table. Every method runs in
+ * the caller's session (and transaction); lookups go by name HMAC, one indexed probe per
+ * segment.
+ */
+@ApplicationScoped
+public class Namespace {
+
+    private final NameCodec names;
+
+    public Namespace(NameCodec names) {
+        this.names = names;
+    }
+
+    /** The entry at {@code path}, or {@code null} when any segment is missing. */
+    public Uni<Entry> find(FsPath path) {
+        Uni<Entry> current = Entry.findById(Entry.ROOT_ID);
+        for (String segment : path.segments()) {
+            current = current.flatMap(parent -> {
+                if (parent == null || !parent.isDir()) {
+                    return Uni.createFrom().nullItem();
+                }
+                return child(parent.entryId, segment);
+            });
+        }
+        return current;
+    }
+
+    /** Like {@link #find} but 404 when missing. */
+    public Uni<Entry> require(FsPath path) {
+        return find(path).map(entry -> {
+            if (entry == null) {
+                throw new NotFound("Nothing at " + path + ".");
+            }
+            return entry;
+        });
+    }
+
+    /** The directory at {@code path}: 404 when missing, 409 when it is a file. */
+    public Uni<Entry> requireDir(FsPath path) {
+        return require(path).map(entry -> {
+            if (!entry.isDir()) {
+                throw new Conflict(path + " is a file, not a directory.");
+            }
+            return entry;
+        });
+    }
+
+    public Uni<Entry> child(long parentId, String name) {
+        return Entry.<Entry>find("parentId = ?1 and nameHmac = ?2", parentId, names.index(parentId, name))
+                .firstResult();
+    }
+
+    public Uni<Entry> childForUpdate(long parentId, String name) {
+        return Entry.<Entry>find("parentId = ?1 and nameHmac = ?2", parentId, names.index(parentId, name))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** A new entry under {@code parentId}; the unique (parent, name) constraint decides races. */
+    public Entry newEntry(long parentId, String name, String kind, String owner) {
+        Entry entry = new Entry();
+        entry.parentId = parentId;
+        entry.nameHmac = names.index(parentId, name);
+        entry.nameSealed = names.seal(parentId, name);
+        entry.keyId = names.keyId();
+        entry.kind = kind;
+        entry.ownerId = owner;
+        entry.createdAt = now();
+        entry.updatedAt = entry.createdAt;
+        return entry;
+    }
+
+    /**
+     * Creates the directory at {@code path} (and, with {@code parents}, any missing ancestors).
+     * Returns the directories created, outermost first; an existing directory at the path is a
+     * 409 unless {@code parents} is set (then it is a no-op, as {@code mkdir -p}).
+     */
+    public Uni<List<FsPath>> mkdirs(FsPath path, boolean parents, String owner) {
+        if (path.isRoot()) {
+            return parents ? Uni.createFrom().item(List.of())
+                    : Uni.createFrom().failure(new Conflict("/ already exists."));
+        }
+        return Entry.<Entry>findById(Entry.ROOT_ID)
+                .flatMap(root -> mkdirStep(root, path, 0, parents, owner, new java.util.ArrayList<>()));
+    }
+
+    private Uni<List<FsPath>> mkdirStep(Entry parent, FsPath path, int depth, boolean parents, String owner,
+            List<FsPath> created) {
+        String name = path.segments().get(depth);
+        boolean last = depth == path.segments().size() - 1;
+        FsPath here = new FsPath(path.segments().subList(0, depth + 1));
+        return child(parent.entryId, name).flatMap(existing -> {
+            if (existing != null) {
+                if (!existing.isDir()) {
+                    throw new Conflict(here + " is a file.");
+                }
+                if (last) {
+                    if (!parents) {
+                        throw new Conflict(here + " already exists.");
+                    }
+                    return Uni.createFrom().item(created);
+                }
+                return mkdirStep(existing, path, depth + 1, parents, owner, created);
+            }
+            if (!last && !parents) {
+                throw new NotFound("Parent directory " + here + " does not exist; use parents=true.");
+            }
+            Entry dir = newEntry(parent.entryId, name, Entry.DIR, owner);
+            return dir.<Entry>persistAndFlush().flatMap(saved -> {
+                created.add(here);
+                return last ? Uni.createFrom().item(created)
+                        : mkdirStep(saved, path, depth + 1, parents, owner, created);
+            });
+        });
+    }
+
+    /** One page of a directory's children, in creation order, after {@code afterId}. */
+    public Uni<List<Entry>> children(long dirId, long afterId, int limit) {
+        return Entry.<Entry>find("parentId = ?1 and entryId > ?2 order by entryId", dirId, afterId)
+                .page(0, limit).list();
+    }
+
+    public String nameOf(Entry entry) {
+        return entry.parentId == null ? "" : names.open(entry.parentId, entry.nameSealed);
+    }
+
+    public static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,32 @@
+package io.p2pfs.metadata.namespace;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Response bodies of the namespace endpoints. */
+public final class NamespaceApi {
+
+    private NamespaceApi() {
+    }
+
+    public record Stat(String path, String type, Long size, Integer version, String owner, Instant createdAt,
+            Instant modifiedAt, Integer chunkCount, String sha256, String etag, ReplicaHealth replicas) {
+    }
+
+    public record ReplicaHealth(int chunks, int fullyReplicated, int underReplicated, int unavailable,
+            int replicationFactor) {
+    }
+
+    public record Listing(String path, List<ListEntry> entries, String nextCursor) {
+    }
+
+    public record ListEntry(String name, String type, Integer version, String owner, Instant modifiedAt) {
+    }
+
+    public record VersionInfo(int version, long size, String sha256, String createdBy, Instant createdAt,
+            int chunkCount, boolean current) {
+    }
+
+    public record Created(String path, List<String> created) {
+    }
+}

@@ -1,0 +1,65 @@
+package io.p2pfs.metadata.namespace;
+
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.metadata.crypto.KeyRing;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** Namespace endpoints that move no content: stat, list, mkdir, versions, restore. */
+@Path("/api/v1")
+@RolesAllowed({"user", "admin"})
+public class NamespaceResource {
+
+    private final NamespaceService namespace;
+    private final SecurityIdentity identity;
+    private final KeyRing keys;
+
+    public NamespaceResource(NamespaceService namespace, SecurityIdentity identity, KeyRing keys) {
+        this.namespace = namespace;
+        this.identity = identity;
+        this.keys = keys;
+    }
+
+    @GET
+    @Path("/stat{path: (/.*)?}")
+    public Uni<NamespaceApi.Stat> stat(@PathParam("path") String path) {
+        return namespace.stat(FsPath.parse(path));
+    }
+
+    @GET
+    @Path("/list{path: (/.*)?}")
+    public Uni<NamespaceApi.Listing> list(@PathParam("path") String path, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        return namespace.list(FsPath.parse(path), cursor, limit);
+    }
+
+    @POST
+    @Path("/dirs{path: /.+}")
+    public Uni<Response> mkdir(@PathParam("path") String path,
+            @QueryParam("parents") @DefaultValue("false") boolean parents) {
+        return namespace.mkdir(FsPath.parse(path), parents, Caller.of(identity))
+                .map(created -> Response.status(created.created().isEmpty() ? 200 : 201).entity(created).build());
+    }
+
+    @GET
+    @Path("/versions{path: /.+}")
+    public Uni<List<NamespaceApi.VersionInfo>> versions(@PathParam("path") String path) {
+        return namespace.versions(FsPath.parse(path));
+    }
+
+    @POST
+    @Path("/versions{path: /.+}/{n: [0-9]+}/restore")
+    public Uni<Response> restore(@PathParam("path") String path, @PathParam("n") int version) {
+        return namespace.restore(FsPath.parse(path), version, Caller.of(identity), keys)
+                .map(info -> Response.status(201).entity(info).build());
+    }
+}

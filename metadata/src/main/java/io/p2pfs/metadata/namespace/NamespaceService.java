@@ -1,0 +1,199 @@
+package io.p2pfs.metadata.namespace;
+
+import io.p2pfs.common.events.AuditData;
+import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.BadRequest;
+import io.p2pfs.common.problem.Conflict;
+import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.metadata.datapath.DataPathConfig;
+import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/** Stat, list, mkdir, delete, versions and restore: the namespace operations that move no data. */
+@ApplicationScoped
+public class NamespaceService {
+
+    private final Namespace namespace;
+    private final Outbox outbox;
+    private final DataPathConfig config;
+
+    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig config) {
+        this.namespace = namespace;
+        this.outbox = outbox;
+        this.config = config;
+    }
+
+    @WithSession
+    public Uni<NamespaceApi.Stat> stat(FsPath path) {
+        return namespace.require(path).flatMap(entry -> {
+            if (entry.isDir()) {
+                return Uni.createFrom().item(new NamespaceApi.Stat(path.toString(), "DIR", null, null, entry.ownerId,
+                        entry.createdAt, entry.updatedAt, null, null, null, null));
+            }
+            return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, entry.currentVersion))
+                    .flatMap(version -> health(entry.entryId, entry.currentVersion).map(health ->
+                            new NamespaceApi.Stat(path.toString(), "FILE", version.size, version.version,
+                                    entry.ownerId, entry.createdAt, entry.updatedAt, version.chunkCount,
+                                    HexFormat.of().formatHex(version.contentSha256),
+                                    UploadPipeline.etag(entry.entryId, version.version), health)));
+        });
+    }
+
+    /** Replica health of a version: per distinct chunk, confirmed replicas on live nodes vs R. */
+    private Uni<NamespaceApi.ReplicaHealth> health(long entryId, int version) {
+        int r = config.placement().replicationFactor();
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT vc.chunk_id, count(n.node_id) FROM (SELECT DISTINCT chunk_id FROM version_chunks "
+                        + "WHERE entry_id = :e AND version = :v) vc LEFT JOIN replicas rp ON rp.chunk_id = vc.chunk_id "
+                        + "AND rp.state = 'CONFIRMED' LEFT JOIN nodes n ON n.node_id = rp.node_id AND n.state = 'UP' "
+                        + "GROUP BY vc.chunk_id", Object[].class)
+                .setParameter("e", entryId).setParameter("v", version).getResultList())
+                .map(rows -> {
+                    int full = 0;
+                    int under = 0;
+                    int none = 0;
+                    for (Object[] row : rows) {
+                        long live = ((Number) row[1]).longValue();
+                        if (live >= r) {
+                            full++;
+                        } else if (live > 0) {
+                            under++;
+                        } else {
+                            none++;
+                        }
+                    }
+                    return new NamespaceApi.ReplicaHealth(rows.size(), full, under, none, r);
+                });
+    }
+
+    @WithSession
+    public Uni<NamespaceApi.Listing> list(FsPath path, String cursor, int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new BadRequest("limit must be between 1 and 1000.");
+        }
+        long after;
+        try {
+            after = cursor == null || cursor.isBlank() ? 0 : Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw new BadRequest("cursor is not one this service issued.");
+        }
+        return namespace.requireDir(path).flatMap(dir -> namespace.children(dir.entryId, after, limit + 1))
+                .map(children -> {
+                    boolean more = children.size() > limit;
+                    List<Entry> page = more ? children.subList(0, limit) : children;
+                    List<NamespaceApi.ListEntry> entries = page.stream().map(child -> new NamespaceApi.ListEntry(
+                            namespace.nameOf(child), child.kind, child.currentVersion, child.ownerId,
+                            child.updatedAt)).toList();
+                    String next = more ? Long.toString(page.get(page.size() - 1).entryId) : null;
+                    return new NamespaceApi.Listing(path.toString(), entries, next);
+                });
+    }
+
+    @WithTransaction
+    public Uni<NamespaceApi.Created> mkdir(FsPath path, boolean parents, Caller caller) {
+        return namespace.mkdirs(path, parents, caller.id()).flatMap(created -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (FsPath dir : created) {
+                chain = chain.flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
+                        EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
+                                dir.toString(), Map.of("path", dir.toString()))).replaceWithVoid());
+            }
+            return chain.replaceWith(new NamespaceApi.Created(path.toString(),
+                    created.stream().map(FsPath::toString).toList()));
+        });
+    }
+
+    /** Deletes a file (all its versions) or an empty directory. */
+    @WithTransaction
+    public Uni<Void> delete(FsPath path, Caller caller) {
+        if (path.isRoot()) {
+            throw new Conflict("/ cannot be deleted.");
+        }
+        return namespace.require(path).flatMap(entry -> {
+            caller.requireOwner(entry, "delete " + path);
+            Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
+            return children.flatMap(count -> {
+                if (count > 0) {
+                    throw new Conflict(path + " is not empty.");
+                }
+                return entry.delete();
+            }).flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path), EventTypes.FILE_DELETED,
+                    path.toString(), AuditData.success(caller.id(), EventTypes.FILE_DELETED, path.toString(),
+                            Map.of("path", path.toString(), "type", entry.kind)))).replaceWithVoid();
+        });
+    }
+
+    @WithSession
+    public Uni<List<NamespaceApi.VersionInfo>> versions(FsPath path) {
+        return requireFile(path).flatMap(entry -> FileVersion.<FileVersion>list("entryId = ?1 order by version desc",
+                entry.entryId).map(all -> all.stream().map(v -> new NamespaceApi.VersionInfo(v.version, v.size,
+                        HexFormat.of().formatHex(v.contentSha256), v.createdBy, v.createdAt, v.chunkCount,
+                        v.version.equals(entry.currentVersion))).toList()));
+    }
+
+    /**
+     * Makes version {@code n}'s content the newest version: a new version row with the same
+     * manifest and chunk references (re-sealed for its own version number); no data is copied.
+     */
+    @WithTransaction
+    public Uni<NamespaceApi.VersionInfo> restore(FsPath path, int n, Caller caller,
+            io.p2pfs.metadata.crypto.KeyRing keys) {
+        return requireFile(path).flatMap(found -> Entry.<Entry>findById(found.entryId,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)).flatMap(entry -> {
+                    caller.requireOwner(entry, "restore " + path);
+                    return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
+                        if (old == null) {
+                            throw new NotFound(path + " has no version " + n + ".");
+                        }
+                        int next = entry.currentVersion + 1;
+                        Manifest manifest = Manifest.open(keys, old.manifestSealed, entry.entryId, n);
+                        FileVersion copy = new FileVersion();
+                        copy.entryId = entry.entryId;
+                        copy.version = next;
+                        copy.size = old.size;
+                        copy.contentSha256 = old.contentSha256;
+                        copy.manifestSealed = manifest.seal(keys, entry.entryId, next);
+                        copy.keyId = keys.keyId();
+                        copy.chunkCount = old.chunkCount;
+                        copy.createdBy = caller.id();
+                        copy.createdAt = Namespace.now();
+                        entry.currentVersion = next;
+                        entry.updatedAt = copy.createdAt;
+                        return copy.persistAndFlush()
+                                .flatMap(v -> Panache.getSession().flatMap(session -> session.createNativeQuery(
+                                        "INSERT INTO version_chunks (entry_id, version, seq, chunk_id) "
+                                                + "SELECT entry_id, :next, seq, chunk_id FROM version_chunks "
+                                                + "WHERE entry_id = :e AND version = :n")
+                                        .setParameter("next", next).setParameter("e", entry.entryId)
+                                        .setParameter("n", n).executeUpdate()))
+                                .flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path),
+                                        EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
+                                                EventTypes.FILE_RESTORED, path.toString(),
+                                                Map.of("path", path.toString(), "restoredVersion", n,
+                                                        "version", next))))
+                                .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
+                                        HexFormat.of().formatHex(copy.contentSha256), copy.createdBy, copy.createdAt,
+                                        copy.chunkCount, true));
+                    });
+                });
+    }
+
+    private Uni<Entry> requireFile(FsPath path) {
+        return namespace.require(path).map(entry -> {
+            if (entry.isDir()) {
+                throw new Conflict(path + " is a directory.");
+            }
+            return entry;
+        });
+    }
+}
