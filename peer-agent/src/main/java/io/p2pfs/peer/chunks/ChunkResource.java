@@ -1,0 +1,94 @@
+package io.p2pfs.peer.chunks;
+
+import io.p2pfs.common.chunks.ChunkId;
+import io.p2pfs.common.chunks.ChunkTokens;
+import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.peer.membership.NodeIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * {@code /chunks/{chunkId}}: the chunk store over HTTP. Every call needs a chunk token for
+ * exactly this chunk, operation and node in the {@code Chunk-Token} header.
+ *
+ * <p>Runs on worker threads: file I/O, hashing and key fetching block.
+ */
+@Path("/chunks/{chunkId}")
+@Blocking
+public class ChunkResource {
+
+    public record Stored(String chunkId, long size, boolean created) {
+    }
+
+    private final ChunkStore store;
+    private final ChunkTokenVerifier tokens;
+    private final NodeIdentity identity;
+
+    public ChunkResource(ChunkStore store, ChunkTokenVerifier tokens, NodeIdentity identity) {
+        this.store = store;
+        this.tokens = tokens;
+        this.identity = identity;
+    }
+
+    /** Streams the body to disk while hashing; 201 when stored now, 200 when already held. */
+    @PUT
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response put(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token,
+            @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
+        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.write);
+        ChunkStore.Outcome outcome = store.put(id, body, contentLength == null ? -1 : contentLength);
+        long size = store.size(id).orElse(0L);
+        boolean created = outcome == ChunkStore.Outcome.CREATED;
+        return Response.status(created ? 201 : 200).entity(new Stored(id.hex(), size, created)).build();
+    }
+
+    /** Sends the file as it is on disk (Vert.x sendfile: zero-copy). */
+    @GET
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response get(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token) {
+        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.read);
+        java.nio.file.Path file = store.find(id).orElseThrow(() -> notHeld(id));
+        return Response.ok(file.toFile(), MediaType.APPLICATION_OCTET_STREAM_TYPE).tag(id.hex()).build();
+    }
+
+    @HEAD
+    public Response head(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token) {
+        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.read);
+        long size = store.size(id).orElseThrow(() -> notHeld(id));
+        return Response.ok().type(MediaType.APPLICATION_OCTET_STREAM_TYPE).tag(id.hex())
+                .header("Content-Length", size).build();
+    }
+
+    @DELETE
+    public Response delete(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token)
+            throws IOException {
+        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.delete);
+        if (!store.delete(id)) {
+            throw notHeld(id);
+        }
+        return Response.noContent().build();
+    }
+
+    private ChunkId authorize(String chunkId, String token, ChunkTokens.Op op) {
+        ChunkId id = new ChunkId(chunkId);
+        tokens.verify(token, id, op, identity.require());
+        return id;
+    }
+
+    private static NotFound notHeld(ChunkId id) {
+        return new NotFound("This node does not hold chunk " + id.hex() + ".");
+    }
+}
