@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -151,9 +152,17 @@ public record AuditEntry(
     private static void collectValues(JsonNode node, StringBuilder words) {
         if (node.isValueNode() && !node.isNull()) {
             words.append(node.asText()).append(' ');
-        } else if (node.isContainerNode()) {
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
-                collectValues(it.next(), words);
+        } else if (node.isArray()) {
+            for (JsonNode element : node) {
+                collectValues(element, words);
+            }
+        } else if (node.isObject()) {
+            // in canonical (sorted) member order, so the text is the same however the event was written
+            List<String> names = new ArrayList<>();
+            node.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            for (String name : names) {
+                collectValues(node.get(name), words);
             }
         }
     }
