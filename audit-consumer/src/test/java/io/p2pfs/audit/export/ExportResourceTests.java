@@ -60,7 +60,11 @@ class ExportResourceTests {
         String[] rows = csv.split("\r\n");
         assertEquals(1201, rows.length);
         assertEquals("seq,id,type,time,actor,action,resource,path,outcome,hash,event", rows[0]);
-        assertTrue(rows[1].contains("\"\"quoted\"\"") || rows[1].contains("=cmd"));
+        for (int i = 1; i < rows.length; i++) {
+            assertTrue(rows[i].contains(",\"{\"\"data\"\":{\"\"action\"\":"), "event cell quoted: " + rows[i]);
+        }
+        assertEquals("'=cmd|' /C calc'!A0", ExportFormat.csvCell("=cmd|' /C calc'!A0"));
+        assertEquals("\"a,\"\"b\"\"\"", ExportFormat.csvCell("a,\"b\""));
     }
 
     @Test
