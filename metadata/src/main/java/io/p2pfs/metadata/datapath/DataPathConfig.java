@@ -1,35 +1,32 @@
 package io.p2pfs.metadata.datapath;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Optional;
 
-@ConfigMapping(prefix = "p2pfs")
-public interface DataPathConfig {
+/** Settings of the data path: chunk sizes ({@code p2pfs.chunking}), placement, peer TLS. */
+public final class DataPathConfig {
 
-    Chunking chunking();
-
-    PlacementSettings placement();
-
-    Tls tls();
-
-    interface Chunking {
-        @WithDefault("262144")
-        @WithName("min-size")
-        io.quarkus.runtime.configuration.MemorySize minSize();
-
-        @WithDefault("1048576")
-        @WithName("avg-size")
-        io.quarkus.runtime.configuration.MemorySize avgSize();
-
-        @WithDefault("4194304")
-        @WithName("max-size")
-        io.quarkus.runtime.configuration.MemorySize maxSize();
+    private DataPathConfig() {
     }
 
-    interface PlacementSettings {
+    @ConfigMapping(prefix = "p2pfs.chunking")
+    public interface Chunking {
+        @WithDefault("256K")
+        MemorySize minSize();
+
+        /** A power of two. */
+        @WithDefault("1M")
+        MemorySize avgSize();
+
+        @WithDefault("4M")
+        MemorySize maxSize();
+    }
+
+    @ConfigMapping(prefix = "p2pfs.placement")
+    public interface Placement {
         /** Default replication factor R (a directory policy may override it). */
         @WithDefault("3")
         int replicationFactor();
@@ -42,7 +39,8 @@ public interface DataPathConfig {
         Duration peerTimeout();
     }
 
-    interface Tls {
+    @ConfigMapping(prefix = "p2pfs.tls")
+    public interface Tls {
         /** PEM file with the CA that signed the peers' certificates; empty: the JVM's trust store. */
         Optional<String> ca();
     }

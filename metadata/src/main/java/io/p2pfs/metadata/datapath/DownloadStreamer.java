@@ -32,15 +32,15 @@ public class DownloadStreamer {
     private final ChunkTokenSigner tokens;
     private final PeerClient peers;
     private final ChunkExecutor executor;
-    private final DataPathConfig config;
+    private final DataPathConfig.Placement placement;
 
     public DownloadStreamer(ReplicaDirectory replicas, ChunkTokenSigner tokens, PeerClient peers,
-            ChunkExecutor executor, DataPathConfig config) {
+            ChunkExecutor executor, DataPathConfig.Placement placement) {
         this.replicas = replicas;
         this.tokens = tokens;
         this.peers = peers;
         this.executor = executor;
-        this.config = config;
+        this.placement = placement;
     }
 
     /** Where each chunk of a manifest can be read, looked up before the response starts. */
@@ -80,7 +80,7 @@ public class DownloadStreamer {
         int next = 0;
         try {
             for (Slice slice : slices) {
-                while (next < slices.size() && window.size() < config.placement().chunksInFlight()) {
+                while (next < slices.size() && window.size() < placement.chunksInFlight()) {
                     Manifest.ChunkRef chunk = slices.get(next++).chunk();
                     window.add(executor.submit(() -> fetch(chunk, sources.get(chunk.chunkId()))));
                 }

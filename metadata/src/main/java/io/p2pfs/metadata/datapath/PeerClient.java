@@ -29,11 +29,11 @@ public class PeerClient {
     private final HttpClient http;
     private final Duration timeout;
 
-    public PeerClient(DataPathConfig config) {
-        this.timeout = config.placement().peerTimeout();
+    public PeerClient(DataPathConfig.Placement placement, DataPathConfig.Tls tls) {
+        this.timeout = placement.peerTimeout();
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5));
-        config.tls().ca().filter(path -> !path.isBlank()).ifPresent(ca -> builder.sslContext(trusting(Path.of(ca))));
+        tls.ca().filter(path -> !path.isBlank()).ifPresent(ca -> builder.sslContext(trusting(Path.of(ca))));
         this.http = builder.build();
     }
 

@@ -60,11 +60,12 @@ public class UploadPipeline {
     private final PeerClient peers;
     private final Outbox outbox;
     private final ChunkExecutor executor;
-    private final DataPathConfig config;
+    private final DataPathConfig.Placement placement;
     private final FastCdc chunker;
 
     public UploadPipeline(KeyRing keys, Namespace namespace, ReplicaDirectory replicas, ChunkTokenSigner tokens,
-            PeerClient peers, Outbox outbox, ChunkExecutor executor, DataPathConfig config) {
+            PeerClient peers, Outbox outbox, ChunkExecutor executor, DataPathConfig.Placement placement,
+            DataPathConfig.Chunking chunking) {
         this.keys = keys;
         this.namespace = namespace;
         this.replicas = replicas;
@@ -72,9 +73,9 @@ public class UploadPipeline {
         this.peers = peers;
         this.outbox = outbox;
         this.executor = executor;
-        this.config = config;
-        this.chunker = new FastCdc((int) config.chunking().minSize().asLongValue(),
-                (int) config.chunking().avgSize().asLongValue(), (int) config.chunking().maxSize().asLongValue());
+        this.placement = placement;
+        this.chunker = new FastCdc((int) chunking.minSize().asLongValue(), (int) chunking.avgSize().asLongValue(),
+                (int) chunking.maxSize().asLongValue());
     }
 
     /** Conditional-request headers of the upload. */
@@ -104,7 +105,7 @@ public class UploadPipeline {
         MessageDigest content = sha256();
         List<Future<Placed>> placed = new ArrayList<>();
         Map<String, CompletableFuture<Placed>> inThisUpload = new ConcurrentHashMap<>();
-        Semaphore inFlight = new Semaphore(config.placement().chunksInFlight());
+        Semaphore inFlight = new Semaphore(placement.chunksInFlight());
         try {
             FastCdc.Stream stream = chunker.stream(body);
             byte[] plain;
@@ -155,7 +156,7 @@ public class UploadPipeline {
                     }
                     checkConditions(conditions, existing);
                     return replicas.liveCandidates().map(nodes -> {
-                        int r = config.placement().replicationFactor();
+                        int r = placement.replicationFactor();
                         int w = Math.min(2, r);
                         if (nodes.size() < w) {
                             throw new ServiceUnavailable("Only " + nodes.size() + " storage node(s) are up; an upload "

@@ -25,12 +25,12 @@ public class NamespaceService {
 
     private final Namespace namespace;
     private final Outbox outbox;
-    private final DataPathConfig config;
+    private final DataPathConfig.Placement placement;
 
-    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig config) {
+    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement) {
         this.namespace = namespace;
         this.outbox = outbox;
-        this.config = config;
+        this.placement = placement;
     }
 
     @WithSession
@@ -51,7 +51,7 @@ public class NamespaceService {
 
     /** Replica health of a version: per distinct chunk, confirmed replicas on live nodes vs R. */
     private Uni<NamespaceApi.ReplicaHealth> health(long entryId, int version) {
-        int r = config.placement().replicationFactor();
+        int r = placement.replicationFactor();
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
                 "SELECT vc.chunk_id, count(n.node_id) FROM (SELECT DISTINCT chunk_id FROM version_chunks "
                         + "WHERE entry_id = :e AND version = :v) vc LEFT JOIN replicas rp ON rp.chunk_id = vc.chunk_id "
