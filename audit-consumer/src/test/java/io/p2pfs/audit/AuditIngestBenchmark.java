@@ -2,7 +2,7 @@ package io.p2pfs.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.p2pfs.audit.ingest.AuditIngest;
+import io.p2pfs.common.events.Topics;
 import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.TestTokens;
 import java.net.URI;
@@ -34,6 +34,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class AuditIngestBenchmark {
 
+    private static final List<String> AUDITED = List.of(Topics.USERS, Topics.NODES, Topics.FILES, Topics.LOCKS,
+            Topics.ACLS, Topics.ACCESS);
+
     public static void main(String[] args) throws Exception {
         int backlog = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
@@ -47,7 +50,7 @@ public final class AuditIngestBenchmark {
             chunk.add(AuditEvents.event("file.uploaded", "bench" + (i % 50), "/bench/d" + (i % 100) + "/f" + i,
                     "SUCCESS", Instant.now(), Map.of("i", i, "padding", padding)));
             if (chunk.size() == 5_000 || i == backlog - 1) {
-                AuditEvents.publishAll(AuditIngest.TOPICS.get(i / 5_000 % AuditIngest.TOPICS.size()), chunk);
+                AuditEvents.publishAll(AUDITED.get(i / 5_000 % AUDITED.size()), chunk);
                 chunk.clear();
             }
         }
