@@ -233,8 +233,17 @@ class DataPathTests {
         String path = dir + "/corrupt-me.bin";
         upload(path, content).then().statusCode(201);
         String chunkId = sha256OfOnlyChunk(path);
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestPeers.count(
-                "SELECT count(*) FROM replicas WHERE state = 'CONFIRMED' AND chunk_id = '" + chunkId + "'") == 3);
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> TestPeers.count(
+                    "SELECT count(*) FROM replicas WHERE state = 'CONFIRMED' AND chunk_id = '" + chunkId + "'") == 3);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("third replica never confirmed; replicas: " + TestPeers.rows(
+                    "SELECT node_id || ':' || state FROM replicas WHERE chunk_id = '" + chunkId + "'")
+                    + "; placements: " + io.p2pfs.testing.KafkaRecords.events("p2pfs.chunks.placements",
+                            ev -> ev.path("subject").asText().equals("chunk:" + chunkId)).size()
+                    + "; confirmations: " + io.p2pfs.testing.KafkaRecords.events("p2pfs.chunks.confirmations",
+                            ev -> ev.path("data").path("chunkId").asText().equals(chunkId)), e);
+        }
         TestPeers.Peer victim = null;
         java.nio.file.Path file = null;
         for (TestPeers.Peer peer : TestPeers.atLeast(4)) {
@@ -256,9 +265,13 @@ class DataPathTests {
                 }
             }
         }
-        assertArrayEquals(content, download(path));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> TestPeers.count(
-                "SELECT count(*) FROM replicas WHERE state = 'BAD' AND chunk_id = '" + chunkId + "'") >= 1);
+        // Reads pick among equally good replicas at random: every download must be right, and
+        // soon one of them meets a bad replica, falls back, and reports it.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> {
+            assertArrayEquals(content, download(path));
+            return TestPeers.count("SELECT count(*) FROM replicas WHERE state = 'BAD' AND chunk_id = '" + chunkId
+                    + "'") >= 1;
+        });
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> TestPeers.count(
                 "SELECT count(*) FROM replicas WHERE state = 'CONFIRMED' AND chunk_id = '" + chunkId + "'") >= 2);
     }

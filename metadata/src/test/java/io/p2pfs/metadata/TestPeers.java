@@ -114,6 +114,21 @@ final class TestPeers {
         return count("SELECT count(*) FROM nodes WHERE state = 'UP'");
     }
 
+    static List<String> rows(String sql) {
+        String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = TestPostgres.shared().connect(database);
+                PreparedStatement query = connection.prepareStatement(sql);
+                ResultSet result = query.executeQuery()) {
+            while (result.next()) {
+                rows.add(result.getString(1));
+            }
+            return rows;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static long count(String sql) {
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         try (Connection connection = TestPostgres.shared().connect(database);

@@ -49,7 +49,7 @@ public class ReplicaDirectory {
                 .setParameter("id", chunkId).getSingleResult();
     }
 
-    /** Every replica of the chunk with its node, best first (confirmed on live nodes). */
+    /** Every usable replica of the chunk, best first (confirmed on live nodes), ties shuffled. */
     public Uni<List<Source>> sources(Mutiny.Session session, String chunkId) {
         return session.createNativeQuery("SELECT CAST(n.node_id AS text), n.url, r.state, n.state "
                 + "FROM replicas r JOIN nodes n ON n.node_id = r.node_id WHERE r.chunk_id = :id", Object[].class)
@@ -62,6 +62,9 @@ public class ReplicaDirectory {
                                     "CONFIRMED".equals(row[2]), "UP".equals(row[3])));
                         }
                     }
+                    // Equally good replicas in random order: reads spread over them, and a bad
+                    // replica cannot hide behind a good one that is always asked first.
+                    java.util.Collections.shuffle(sources);
                     sources.sort((a, b) -> Integer.compare(rank(b), rank(a)));
                     return sources;
                 });

@@ -148,8 +148,18 @@ public class NamespaceService {
     @WithTransaction
     public Uni<NamespaceApi.VersionInfo> restore(FsPath path, int n, Caller caller,
             io.p2pfs.metadata.crypto.KeyRing keys) {
-        return requireFile(path).flatMap(found -> Entry.<Entry>findById(found.entryId,
-                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)).flatMap(entry -> {
+        if (path.isRoot()) {
+            throw new Conflict("/ is a directory.");
+        }
+        // Locked as it is first read: the session must not hold the entry unlocked beforehand.
+        return namespace.requireDir(path.parent()).flatMap(parent -> namespace.childForUpdate(parent.entryId,
+                path.name())).flatMap(entry -> {
+                    if (entry == null) {
+                        throw new NotFound("Nothing at " + path + ".");
+                    }
+                    if (entry.isDir()) {
+                        throw new Conflict(path + " is a directory.");
+                    }
                     caller.requireOwner(entry, "restore " + path);
                     return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
                         if (old == null) {
