@@ -294,6 +294,43 @@ class DataPathTests {
     }
 
     @Test
+    @Order(9)
+    void aOneGibUploadAndDownloadStreamThroughAMetadataJvmWithA256MibHeap() throws Exception {
+        String database = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("p2pfs.test.database", String.class);
+        io.p2pfs.testing.TestPostgres postgres = io.p2pfs.testing.TestPostgres.shared();
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
+        env.put("QUARKUS_HTTP_SSL_PORT", "0");
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
+        env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
+        env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
+        env.put("P2PFS_MASTER_KEY", org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("p2pfs.crypto.master-key", String.class));
+        // ServiceProcess runs every service with -Xmx256m: the whole GiB must stream through that.
+        io.p2pfs.testing.ServiceProcess small = io.p2pfs.testing.ServiceProcess.start("metadata", env,
+                java.time.Duration.ofSeconds(180));
+        try {
+            long size = 1L << 30;
+            String path = dir + "/one-gib.bin";
+            StreamingClient.Upload up = StreamingClient.upload(small.url(), TOKEN, path, size, 1024);
+            assertEquals(201, up.status(), up.body());
+            StreamingClient.Download down = StreamingClient.download(small.url(), TOKEN, path);
+            assertEquals(200, down.status());
+            assertEquals(size, down.bytes());
+            assertEquals(up.sha256(), down.sha256());
+            String log = java.nio.file.Files.readString(small.log());
+            assertFalse(log.contains("OutOfMemoryError"), "the small-heap service never ran out of memory");
+        } finally {
+            small.stop();
+        }
+    }
+
+    @Test
     @Order(20)
     void withOnePeerDownUploadAndDownloadStillWorkAndWithTwoDownUploadIs503() throws Exception {
         List<TestPeers.Peer> peers = TestPeers.atLeast(4);

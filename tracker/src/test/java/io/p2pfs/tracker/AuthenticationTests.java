@@ -69,6 +69,35 @@ class AuthenticationTests {
     }
 
     @Test
+    void everyDenialBecomesAnAccessDeniedEventOnKafka() {
+        String resource = "/api/v1/nodes/" + UUID.randomUUID();
+        String login = "pia" + UUID.randomUUID().toString().substring(0, 6);
+        given().when().delete(resource).then().statusCode(401);
+        given().auth().oauth2(TestTokens.user(login).sign()).when().delete(resource).then().statusCode(403);
+        given().auth().oauth2(TestTokens.user(login).expired().sign()).when().delete(resource).then().statusCode(401);
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+            var events = io.p2pfs.testing.KafkaRecords.events(io.p2pfs.common.events.Topics.ACCESS,
+                    e -> e.path("subject").asText().equals(resource));
+            org.junit.jupiter.api.Assertions.assertEquals(3, events.size());
+            for (var event : events) {
+                org.junit.jupiter.api.Assertions.assertEquals("access.denied", event.path("type").asText());
+                org.junit.jupiter.api.Assertions.assertEquals("DENIED", event.path("data").path("outcome").asText());
+                org.junit.jupiter.api.Assertions.assertEquals("127.0.0.1",
+                        event.path("data").path("clientAddress").asText());
+                org.junit.jupiter.api.Assertions.assertFalse(event.toString().contains("eyJ"),
+                        "no token in the event");
+            }
+            var forbidden = events.stream().filter(e -> e.path("data").path("details").path("status").asInt() == 403)
+                    .toList();
+            org.junit.jupiter.api.Assertions.assertEquals(1, forbidden.size());
+            org.junit.jupiter.api.Assertions.assertEquals(login, forbidden.get(0).path("data").path("actor").asText());
+            org.junit.jupiter.api.Assertions.assertEquals(2, events.stream()
+                    .filter(e -> e.path("data").path("details").path("status").asInt() == 401).count());
+        });
+    }
+
+    @Test
     void healthAndOpenApiNeedNoToken() {
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);

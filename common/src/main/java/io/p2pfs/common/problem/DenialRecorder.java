@@ -8,7 +8,7 @@ package io.p2pfs.common.problem;
 public interface DenialRecorder {
 
     /** One refused request; never carries the token or any other secret. */
-    record Denial(int status, String reason, String method, String resource, String clientAddress) {
+    record Denial(int status, String reason, String actor, String method, String resource, String clientAddress) {
     }
 
     void denied(Denial denial);

@@ -8,7 +8,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -32,25 +34,28 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response problem(ProblemException problem, UriInfo uri, HttpServerRequest request) {
+    public Response problem(ProblemException problem, UriInfo uri, HttpServerRequest request,
+            RoutingContext routing) {
         if (problem.status() == 401 || problem.status() == 403) {
-            record(problem.status(), problem.detail(), request);
+            record(problem.status(), problem.detail(), request, routing);
         }
         return Problems.of(problem, path(uri));
     }
 
     @ServerExceptionMapper({AuthenticationFailedException.class, UnauthorizedException.class})
-    public Response unauthenticated(RuntimeException failure, UriInfo uri, HttpServerRequest request) {
+    public Response unauthenticated(RuntimeException failure, UriInfo uri, HttpServerRequest request,
+            RoutingContext routing) {
         String detail = "A valid bearer token is required.";
         boolean presented = request.getHeader("Authorization") != null;
-        record(401, presented ? "invalid token" : "missing token", request);
+        record(401, presented ? "invalid token" : "missing token", request, routing);
         return Problems.response(401, "Unauthorized", detail, path(uri), Map.of(),
                 Map.of("WWW-Authenticate", "Bearer"));
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException failure, UriInfo uri, HttpServerRequest request) {
-        record(403, "missing role", request);
+    public Response forbidden(ForbiddenException failure, UriInfo uri, HttpServerRequest request,
+            RoutingContext routing) {
+        record(403, "missing role", request, routing);
         return Problems.response(403, "The caller lacks the role this operation needs.", path(uri));
     }
 
@@ -92,9 +97,13 @@ public class ProblemMappers {
                 Map.of("reference", reference), Map.of());
     }
 
-    private void record(int status, String reason, HttpServerRequest request) {
+    private void record(int status, String reason, HttpServerRequest request, RoutingContext routing) {
         String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        denials.denied(new DenialRecorder.Denial(status, reason, request.method().name(), request.path(), client));
+        String actor = null;
+        if (routing != null && routing.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
+            actor = user.getSecurityIdentity().getPrincipal().getName();
+        }
+        denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client));
     }
 
     private static String path(UriInfo uri) {

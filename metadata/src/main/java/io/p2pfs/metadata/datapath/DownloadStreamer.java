@@ -7,7 +7,6 @@ import io.p2pfs.metadata.crypto.ChunkCipher;
 import io.p2pfs.metadata.namespace.Manifest;
 import io.p2pfs.metadata.tokens.ChunkTokenSigner;
 import io.quarkus.logging.Log;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,17 +45,10 @@ public class DownloadStreamer {
     /** Where each chunk of a manifest can be read, looked up before the response starts. */
     public Map<String, List<ReplicaDirectory.Source>> sources(Manifest manifest) {
         List<String> distinct = manifest.chunks().stream().map(Manifest.ChunkRef::chunkId).distinct().toList();
-        Map<String, List<ReplicaDirectory.Source>> sources = new java.util.HashMap<>();
-        Db.inTransaction(session -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String chunkId : distinct) {
-                chain = chain.flatMap(v -> replicas.sources(session, chunkId)
-                        .invoke(found -> sources.put(chunkId, found)).replaceWithVoid());
-            }
-            return chain;
-        });
+        Map<String, List<ReplicaDirectory.Source>> sources = Db.inTransaction(
+                session -> replicas.sources(session, distinct));
         for (String chunkId : distinct) {
-            if (sources.get(chunkId).isEmpty()) {
+            if (sources.getOrDefault(chunkId, List.of()).isEmpty()) {
                 throw new ServiceUnavailable("A chunk of this file has no reachable replica right now.")
                         .withHeader("Retry-After", "30");
             }

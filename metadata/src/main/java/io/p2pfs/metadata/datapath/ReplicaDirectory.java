@@ -51,22 +51,29 @@ public class ReplicaDirectory {
 
     /** Every usable replica of the chunk, best first (confirmed on live nodes), ties shuffled. */
     public Uni<List<Source>> sources(Mutiny.Session session, String chunkId) {
-        return session.createNativeQuery("SELECT CAST(n.node_id AS text), n.url, r.state, n.state "
-                + "FROM replicas r JOIN nodes n ON n.node_id = r.node_id WHERE r.chunk_id = :id", Object[].class)
-                .setParameter("id", chunkId).getResultList()
+        return sources(session, List.of(chunkId)).map(all -> all.getOrDefault(chunkId, List.of()));
+    }
+
+    /** {@link #sources(Mutiny.Session, String)} for many chunks in one query. */
+    public Uni<java.util.Map<String, List<Source>>> sources(Mutiny.Session session, List<String> chunkIds) {
+        return session.createNativeQuery("SELECT r.chunk_id, CAST(n.node_id AS text), n.url, r.state, n.state "
+                + "FROM replicas r JOIN nodes n ON n.node_id = r.node_id "
+                + "WHERE r.chunk_id = ANY(string_to_array(:ids, ',')) AND r.state <> 'BAD'", Object[].class)
+                .setParameter("ids", String.join(",", chunkIds)).getResultList()
                 .map(rows -> {
-                    List<Source> sources = new ArrayList<>();
+                    java.util.Map<String, List<Source>> byChunk = new java.util.HashMap<>();
                     for (Object[] row : rows) {
-                        if (!"BAD".equals(row[2])) {
-                            sources.add(new Source(UUID.fromString((String) row[0]), (String) row[1],
-                                    "CONFIRMED".equals(row[2]), "UP".equals(row[3])));
-                        }
+                        byChunk.computeIfAbsent((String) row[0], id -> new ArrayList<>()).add(new Source(
+                                UUID.fromString((String) row[1]), (String) row[2], "CONFIRMED".equals(row[3]),
+                                "UP".equals(row[4])));
                     }
                     // Equally good replicas in random order: reads spread over them, and a bad
                     // replica cannot hide behind a good one that is always asked first.
-                    java.util.Collections.shuffle(sources);
-                    sources.sort((a, b) -> Integer.compare(rank(b), rank(a)));
-                    return sources;
+                    for (List<Source> sources : byChunk.values()) {
+                        java.util.Collections.shuffle(sources);
+                        sources.sort((a, b) -> Integer.compare(rank(b), rank(a)));
+                    }
+                    return byChunk;
                 });
     }
 
@@ -110,6 +117,22 @@ public class ReplicaDirectory {
                             .invoke(() -> io.quarkus.logging.Log.infof("Re-placing chunk %s on %s (%s)", chunkId,
                                     target.nodeId(), reason));
                 }));
+    }
+
+    /** Records pending replicas and their {@code chunk.placement-requested} events, in two statements. */
+    public Uni<Void> requestPlacements(Mutiny.Session session, List<ChunkEvents.PlacementRequested> requests) {
+        if (requests.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String chunks = String.join(",", requests.stream().map(ChunkEvents.PlacementRequested::chunkId).toList());
+        String nodes = String.join(",", requests.stream().map(ChunkEvents.PlacementRequested::targetNodeId).toList());
+        return session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
+                + "SELECT c, CAST(n AS uuid), 'PENDING', now() FROM unnest(string_to_array(:c, ','), "
+                + "string_to_array(:n, ',')) AS t(c, n) ON CONFLICT (chunk_id, node_id) "
+                + "DO UPDATE SET state = 'PENDING', updated_at = now() WHERE replicas.state = 'BAD'")
+                .setParameter("c", chunks).setParameter("n", nodes).executeUpdate()
+                .flatMap(n -> outbox.recordAll(requests.stream().map(r -> new Outbox.Draft(Topics.CHUNK_PLACEMENTS,
+                        r.targetNodeId(), EventTypes.CHUNK_PLACEMENT_REQUESTED, "chunk:" + r.chunkId(), r)).toList()));
     }
 
     /** Records a pending replica and its {@code chunk.placement-requested} event. */

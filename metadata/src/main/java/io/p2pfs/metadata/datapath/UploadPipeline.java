@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.datapath;
 
+import io.p2pfs.common.chunks.ChunkEvents;
 import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
@@ -91,9 +92,9 @@ public class UploadPipeline {
             int replicationFactor) {
     }
 
-    /** One chunk after placement. */
+    /** One chunk after placement: where it was written, and the requests for its other replicas. */
     private record Placed(Manifest.ChunkRef ref, int cipherSize, List<Placement.Candidate> written,
-            List<Placement.Candidate> requested) {
+            List<ChunkEvents.PlacementRequested> requested) {
     }
 
     public Result upload(FsPath path, InputStream body, String caller, boolean admin, Conditions conditions) {
@@ -249,8 +250,15 @@ public class UploadPipeline {
             throw new ServiceUnavailable("Only " + written.size() + " of the " + writeQuorum
                     + " required storage nodes accepted a chunk; nothing was stored.").withHeader("Retry-After", "30");
         }
-        List<Placement.Candidate> requested = ranked.stream().filter(n -> !written.contains(n))
-                .limit(Math.max(0, plan.replicationFactor() - written.size())).toList();
+        // Tokens are signed here, on the worker, rather than in the commit on the event loop.
+        Placement.Candidate source = written.get(0);
+        List<ChunkEvents.PlacementRequested> requested = ranked.stream().filter(n -> !written.contains(n))
+                .limit(Math.max(0, plan.replicationFactor() - written.size()))
+                .map(target -> new ChunkEvents.PlacementRequested(chunkId, target.nodeId().toString(),
+                        source.nodeId().toString(), source.url(), tokens.sign(chunkId, ChunkTokens.Op.read,
+                                source.nodeId()), tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()),
+                        cipher.length))
+                .toList();
         return new Placed(ref, cipher.length, written, requested);
     }
 
@@ -354,18 +362,8 @@ public class UploadPipeline {
     }
 
     private Uni<Void> requestRemainingReplicas(Mutiny.Session session, List<Placed> chunks) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Placed c : chunks) {
-            if (c.written().isEmpty()) {
-                continue;
-            }
-            Placement.Candidate source = c.written().get(0);
-            for (Placement.Candidate target : c.requested()) {
-                chain = chain.flatMap(v -> replicas.requestPlacement(session, c.ref().chunkId(), source.nodeId(),
-                        source.url(), target, c.cipherSize()));
-            }
-        }
-        return chain;
+        List<ChunkEvents.PlacementRequested> requests = chunks.stream().flatMap(c -> c.requested().stream()).toList();
+        return replicas.requestPlacements(session, requests);
     }
 
     private static Map<String, Object> details(FsPath path, int version, long size, String sha, int chunks, int sent) {

@@ -8,6 +8,7 @@ import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.common.reactive.Sequence;
 import io.p2pfs.metadata.datapath.DataPathConfig;
 import io.p2pfs.metadata.datapath.UploadPipeline;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -102,13 +103,9 @@ public class NamespaceService {
     @WithTransaction
     public Uni<NamespaceApi.Created> mkdir(FsPath path, boolean parents, Caller caller) {
         return namespace.mkdirs(path, parents, caller.id()).flatMap(created -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (FsPath dir : created) {
-                chain = chain.flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
-                        EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
-                                dir.toString(), Map.of("path", dir.toString()))).replaceWithVoid());
-            }
-            return chain.replaceWith(new NamespaceApi.Created(path.toString(),
+            return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
+                    EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
+                            dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
                     created.stream().map(FsPath::toString).toList()));
         });
     }

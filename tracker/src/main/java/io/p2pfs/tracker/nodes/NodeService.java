@@ -5,6 +5,7 @@ import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.common.reactive.Sequence;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -153,14 +154,12 @@ public class NodeService {
                     return Node.<Node>find("state = ?1 and lastHeartbeatAt < ?2", NodeState.UP, cutoff)
                             .withLock(LockModeType.PESSIMISTIC_WRITE).list()
                             .flatMap(silent -> {
-                                Uni<Void> chain = Uni.createFrom().voidItem();
                                 for (Node node : silent) {
                                     node.state = NodeState.DOWN;
                                     node.stateChangedAt = now;
-                                    chain = chain.flatMap(v -> record(EventTypes.NODE_DOWN, node, NodeState.UP, SYSTEM,
-                                            null));
                                 }
-                                return chain.replaceWith(silent.size());
+                                return Sequence.forEach(silent, node -> record(EventTypes.NODE_DOWN, node,
+                                        NodeState.UP, SYSTEM, null)).replaceWith(silent.size());
                             });
                 });
     }
