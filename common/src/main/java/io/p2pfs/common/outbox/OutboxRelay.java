@@ -48,7 +48,10 @@ public class OutboxRelay {
     private final KafkaSettings kafka;
     private final Object signal = new Object();
     private final AtomicLong published = new AtomicLong();
+    private static final int EAGER_POLLS = 5;
+    private static final Duration EAGER_PAUSE = Duration.ofMillis(15);
     private volatile boolean woken;
+    private int eagerPolls;
     private volatile boolean running;
     private Thread worker;
 
@@ -95,8 +98,13 @@ public class OutboxRelay {
                 try {
                     int sent = relayBatch(producer);
                     backoff = config.pollInterval();
+                    if (sent > 0) {
+                        eagerPolls = EAGER_POLLS;
+                    }
                     if (sent < config.batchSize()) {
-                        pause(config.pollInterval());
+                        // A wake comes when an event is written, which is before its transaction
+                        // commits: look again soon a few times rather than a whole interval later.
+                        pause(eagerPolls-- > 0 ? EAGER_PAUSE : config.pollInterval());
                     }
                 } catch (Exception e) {
                     if (!running) {
@@ -178,6 +186,9 @@ public class OutboxRelay {
                     Thread.currentThread().interrupt();
                     running = false;
                 }
+            }
+            if (woken) {
+                eagerPolls = EAGER_POLLS;
             }
             woken = false;
         }
