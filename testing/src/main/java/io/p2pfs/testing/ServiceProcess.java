@@ -39,7 +39,7 @@ public final class ServiceProcess {
     public static ServiceProcess start(String module, Map<String, String> env, Duration timeout) {
         Path jar = ProjectRoot.find().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new IllegalStateException(module + " is not built: run ./mvnw -pl " + module + " package -DskipTests");
+            throw new IllegalStateException(module + " is not built: build it first: ./mvnw -pl " + module + " -am package");
         }
         try {
             // A caller that must know the port up front (to tell a peer its public URL) sets it.
