@@ -38,18 +38,23 @@ public class ConfirmationPublisher {
 
     /** Sends the event and blocks until the broker acknowledged it. */
     public void publish(String type, String chunkId, Object data) {
-        CloudEvent event = CloudEvent.of(SOURCE, type, "chunk:" + chunkId, json.valueToTree(data));
+        publish(Topics.CHUNK_CONFIRMATIONS, chunkId,
+                CloudEvent.of(SOURCE, type, "chunk:" + chunkId, json.valueToTree(data)));
+    }
+
+    /** Sends any event of this node and blocks until the broker acknowledged it (never on the event loop). */
+    public void publish(String topic, String key, CloudEvent event) {
         try {
             String value = json.writeValueAsString(event);
-            producer.send(new ProducerRecord<>(Topics.CHUNK_CONFIRMATIONS, chunkId, value))
-                    .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            producer.send(new ProducerRecord<>(topic, key, value)).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise " + type, e);
+            throw new IllegalStateException("cannot serialise " + event.type(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge " + type + " for chunk " + chunkId, e);
+            throw new IllegalStateException("Kafka did not acknowledge " + event.type() + " (" + event.subject() + ")",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing " + type, e);
+            throw new IllegalStateException("interrupted while publishing " + event.type(), e);
         }
     }
 

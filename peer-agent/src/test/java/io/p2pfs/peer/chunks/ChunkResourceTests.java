@@ -116,6 +116,17 @@ class ChunkResourceTests {
 
         assertFalse(Files.exists(TestChunks.fileOf(id)));
         put(id, body, tokens.token(id, "write", node).sign()).then().statusCode(201);
+
+        // Every refusal is an access.denied event on Kafka, without the token.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            var denials = io.p2pfs.testing.KafkaRecords.events(io.p2pfs.common.events.Topics.ACCESS,
+                    e -> e.path("subject").asText().equals("/chunks/" + id));
+            assertEquals(11, denials.size());
+            assertEquals(3, denials.stream().filter(e -> e.path("data").path("details").path("status").asInt() == 403)
+                    .count());
+            assertTrue(denials.stream().allMatch(e -> e.path("type").asText().equals("access.denied")
+                    && e.path("data").path("outcome").asText().equals("DENIED") && !e.toString().contains("eyJ")));
+        });
     }
 
     @Test
