@@ -34,7 +34,7 @@ public class ChunkPipelineBench {
         }
         FastCdc cdc = new FastCdc(256 << 10, 1 << 20, 4 << 20);
         SecretKeySpec convergence = new SecretKeySpec(new byte[32], "HmacSHA256");
-        List<int[]> cuts = cuts(cdc, data);
+        List<int[]> cuts = cdcChunks(cdc, data);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
 
@@ -58,7 +58,7 @@ public class ChunkPipelineBench {
                 cipher.doFinal(out, w);
             }
         });
-        double chunking = median(rounds, data.length, () -> cuts(cdc, data));
+        double chunking = median(rounds, data.length, () -> cdcChunks(cdc, data));
         double pipeline = median(rounds, data.length, () -> {
             for (int[] c : cdcChunks(cdc, data)) {
                 ChunkCipher.encrypt(convergence, Arrays.copyOfRange(data, c[0], c[0] + c[1]), c[1]);
@@ -106,10 +106,6 @@ public class ChunkPipelineBench {
         }
         Arrays.sort(results);
         return results[rounds / 2];
-    }
-
-    static List<int[]> cuts(FastCdc cdc, byte[] data) {
-        return cdcChunks(cdc, data);
     }
 
     static List<int[]> cdcChunks(FastCdc cdc, byte[] data) {

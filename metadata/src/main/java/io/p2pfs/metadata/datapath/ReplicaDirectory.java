@@ -113,7 +113,8 @@ public class ReplicaDirectory {
                         io.quarkus.logging.Log.warnf("No live node can take a new replica of chunk %s", chunkId);
                         return Uni.createFrom().voidItem();
                     }
-                    return requestPlacement(session, chunkId, source.nodeId(), source.url(), target, 0)
+                    return requestPlacements(session,
+                            List.of(placementRequest(chunkId, source.nodeId(), source.url(), target, 0)))
                             .invoke(() -> io.quarkus.logging.Log.infof("Re-placing chunk %s on %s (%s)", chunkId,
                                     target.nodeId(), reason));
                 }));
@@ -135,18 +136,14 @@ public class ReplicaDirectory {
                         r.targetNodeId(), EventTypes.CHUNK_PLACEMENT_REQUESTED, "chunk:" + r.chunkId(), r)).toList()));
     }
 
-    /** Records a pending replica and its {@code chunk.placement-requested} event. */
-    public Uni<Void> requestPlacement(Mutiny.Session session, String chunkId, UUID sourceNode, String sourceUrl,
+    /**
+     * A request that {@code target} pull {@code chunkId} from {@code sourceNode}, with the read
+     * token for the source and the write token for the target (signed by the caller's thread).
+     */
+    public ChunkEvents.PlacementRequested placementRequest(String chunkId, UUID sourceNode, String sourceUrl,
             Placement.Candidate target, long size) {
-        var event = new ChunkEvents.PlacementRequested(chunkId, target.nodeId().toString(), sourceNode.toString(),
+        return new ChunkEvents.PlacementRequested(chunkId, target.nodeId().toString(), sourceNode.toString(),
                 sourceUrl, tokens.sign(chunkId, ChunkTokens.Op.read, sourceNode),
                 tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()), size);
-        return session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
-                + "VALUES (:id, :node, 'PENDING', now()) ON CONFLICT (chunk_id, node_id) "
-                + "DO UPDATE SET state = 'PENDING', updated_at = now() WHERE replicas.state = 'BAD'")
-                .setParameter("id", chunkId).setParameter("node", target.nodeId()).executeUpdate()
-                .flatMap(n -> outbox.record(Topics.CHUNK_PLACEMENTS, target.nodeId().toString(),
-                        EventTypes.CHUNK_PLACEMENT_REQUESTED, "chunk:" + chunkId, event))
-                .replaceWithVoid();
     }
 }

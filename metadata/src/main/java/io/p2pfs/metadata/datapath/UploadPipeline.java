@@ -254,9 +254,7 @@ public class UploadPipeline {
         Placement.Candidate source = written.get(0);
         List<ChunkEvents.PlacementRequested> requested = ranked.stream().filter(n -> !written.contains(n))
                 .limit(Math.max(0, plan.replicationFactor() - written.size()))
-                .map(target -> new ChunkEvents.PlacementRequested(chunkId, target.nodeId().toString(),
-                        source.nodeId().toString(), source.url(), tokens.sign(chunkId, ChunkTokens.Op.read,
-                                source.nodeId()), tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()),
+                .map(target -> replicas.placementRequest(chunkId, source.nodeId(), source.url(), target,
                         cipher.length))
                 .toList();
         return new Placed(ref, cipher.length, written, requested);

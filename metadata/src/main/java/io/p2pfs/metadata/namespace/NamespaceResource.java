@@ -1,7 +1,6 @@
 package io.p2pfs.metadata.namespace;
 
 import io.p2pfs.common.paths.FsPath;
-import io.p2pfs.metadata.crypto.KeyRing;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -21,12 +20,9 @@ public class NamespaceResource {
 
     private final NamespaceService namespace;
     private final SecurityIdentity identity;
-    private final KeyRing keys;
-
-    public NamespaceResource(NamespaceService namespace, SecurityIdentity identity, KeyRing keys) {
+    public NamespaceResource(NamespaceService namespace, SecurityIdentity identity) {
         this.namespace = namespace;
         this.identity = identity;
-        this.keys = keys;
     }
 
     @GET
@@ -59,7 +55,7 @@ public class NamespaceResource {
     @POST
     @Path("/versions{path: /.+}/{n: [0-9]+}/restore")
     public Uni<Response> restore(@PathParam("path") String path, @PathParam("n") int version) {
-        return namespace.restore(FsPath.parse(path), version, Caller.of(identity), keys)
+        return namespace.restore(FsPath.parse(path), version, Caller.of(identity))
                 .map(info -> Response.status(201).entity(info).build());
     }
 }

@@ -9,6 +9,7 @@ import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.reactive.Sequence;
+import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.datapath.DataPathConfig;
 import io.p2pfs.metadata.datapath.UploadPipeline;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -27,8 +28,10 @@ public class NamespaceService {
     private final Namespace namespace;
     private final Outbox outbox;
     private final DataPathConfig.Placement placement;
+    private final KeyRing keys;
 
-    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement) {
+    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys) {
+        this.keys = keys;
         this.namespace = namespace;
         this.outbox = outbox;
         this.placement = placement;
@@ -143,8 +146,7 @@ public class NamespaceService {
      * manifest and chunk references (re-sealed for its own version number); no data is copied.
      */
     @WithTransaction
-    public Uni<NamespaceApi.VersionInfo> restore(FsPath path, int n, Caller caller,
-            io.p2pfs.metadata.crypto.KeyRing keys) {
+    public Uni<NamespaceApi.VersionInfo> restore(FsPath path, int n, Caller caller) {
         if (path.isRoot()) {
             throw new Conflict("/ is a directory.");
         }
