@@ -72,7 +72,7 @@ public final class AuditEvents {
         try {
             producer().send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
-            throw new IllegalStateException("publish failed", e);
+            throw new IllegalStateException("publish failed: " + e.getMessage(), e);
         }
     }
 
@@ -88,7 +88,7 @@ public final class AuditEvents {
                 send.get();
             }
         } catch (Exception e) {
-            throw new IllegalStateException("publish failed", e);
+            throw new IllegalStateException("publish failed: " + e.getMessage(), e);
         }
     }
 
@@ -100,6 +100,12 @@ public final class AuditEvents {
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            // Not idempotent: a freshly created partition may answer NOT_LEADER_OR_FOLLOWER to the
+            // first batch and accept the second, after which an idempotent producer retries the
+            // first with an out-of-order sequence until its delivery timeout. One request in
+            // flight keeps the order; the consumer deduplicates by event id anyway.
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
             producer = new KafkaProducer<>(props);
         }
         return producer;
