@@ -28,6 +28,8 @@ public final class EventTypes {
 
     public static final String FILE_DOWNLOADED = "file.downloaded";
     public static final String ACCESS_DENIED = "access.denied";
+    /** An administrator acted where only the admin role allowed it (design §7: audited). */
+    public static final String ADMIN_OVERRIDE = "access.admin-override";
 
     public static final String CHUNK_PLACEMENT_REQUESTED = "chunk.placement-requested";
     public static final String CHUNK_DELETE_REQUESTED = "chunk.delete-requested";

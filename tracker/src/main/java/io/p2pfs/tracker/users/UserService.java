@@ -39,13 +39,15 @@ public class UserService {
                 .setParameter("at", now)
                 .executeUpdate())
                 .flatMap(inserted -> inserted == 1
-                        ? recordRegistration(userId, login, now, clientAddress)
+                        ? recordRegistration(userId, subject, login, now, clientAddress)
                         : explainConflict(userId, subject));
     }
 
-    private Uni<UserView> recordRegistration(String userId, String login, Instant at, String clientAddress) {
+    private Uni<UserView> recordRegistration(String userId, String subject, String login, Instant at,
+            String clientAddress) {
+        // The subject lets other services map a token to its user id without asking the tracker.
         AuditData data = AuditData.success(login, EventTypes.USER_REGISTERED, "user:" + userId,
-                Map.of("userId", userId, "login", login)).withClient(clientAddress, null);
+                Map.of("userId", userId, "login", login, "subject", subject)).withClient(clientAddress, null);
         return outbox.record(Topics.USERS, userId, EventTypes.USER_REGISTERED, "user:" + userId, data)
                 .replaceWith(new UserView(userId, login, at));
     }

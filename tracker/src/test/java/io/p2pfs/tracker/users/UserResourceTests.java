@@ -60,6 +60,8 @@ class UserResourceTests {
             assertEquals(login, event.path("data").path("actor").asText());
             assertEquals("SUCCESS", event.path("data").path("outcome").asText());
             assertEquals(login, event.path("data").path("details").path("userId").asText());
+            assertEquals(java.util.UUID.nameUUIDFromBytes(login.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString(), event.path("data").path("details").path("subject").asText());
         });
     }
 
