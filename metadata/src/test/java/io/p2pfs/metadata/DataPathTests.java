@@ -47,6 +47,7 @@ class DataPathTests {
     @BeforeEach
     void peersAndHomeDirectory() {
         TestPeers.atLeast(4);
+        TestUsers.register(USER);
         if (dir == null) {
             dir = "/t-" + UUID.randomUUID().toString().substring(0, 8);
             given().auth().oauth2(TOKEN).post("/api/v1/dirs" + dir).then().statusCode(201);
@@ -309,6 +310,7 @@ class DataPathTests {
         env.put("KAFKA_BOOTSTRAP_SERVERS", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
         env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
         env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
+        env.put("P2PFS_TRACKER_URL", io.p2pfs.testing.TestTracker.shared().url());
         env.put("P2PFS_MASTER_KEY", org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("p2pfs.crypto.master-key", String.class));
         // ServiceProcess runs every service with -Xmx256m: the whole GiB must stream through that.

@@ -22,6 +22,7 @@ public class MetadataTestResource extends P2pfsTestResource {
         int port = freePort();
         url = "http://127.0.0.1:" + port;
         config.put("quarkus.http.test-port", Integer.toString(port));
+        config.put("p2pfs.tracker.url", io.p2pfs.testing.TestTracker.shared().url());
         return config;
     }
 

@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * learns it. A peer can be stopped (the tracker then marks it DOWN) and started again on the
  * same port and data directory (it keeps its node id and chunks).
  */
-final class TestPeers {
+public final class TestPeers {
 
     private static final List<Peer> PEERS = new ArrayList<>();
 
@@ -90,7 +90,7 @@ final class TestPeers {
     }
 
     /** The first {@code count} peers (zones z1, z2, z3, z1, …), started on first use. */
-    static synchronized List<Peer> atLeast(int count) {
+    public static synchronized List<Peer> atLeast(int count) {
         while (PEERS.size() < count) {
             try {
                 Peer peer = new Peer("z" + (PEERS.size() % 3 + 1), MetadataTestResource.freePort(),
@@ -129,7 +129,7 @@ final class TestPeers {
         }
     }
 
-    static long count(String sql) {
+    public static long count(String sql) {
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         try (Connection connection = TestPostgres.shared().connect(database);
                 PreparedStatement query = connection.prepareStatement(sql);

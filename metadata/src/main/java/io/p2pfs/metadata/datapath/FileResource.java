@@ -10,6 +10,9 @@ import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.metadata.Db;
+import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.acl.Permission;
+import io.p2pfs.metadata.users.UserDirectory;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.namespace.Caller;
 import io.p2pfs.metadata.namespace.FileVersion;
@@ -48,9 +51,14 @@ public class FileResource {
     private final KeyRing keys;
     private final Outbox outbox;
     private final SecurityIdentity identity;
+    private final UserDirectory users;
+    private final AclService acls;
 
     public FileResource(UploadPipeline uploads, DownloadStreamer downloads, Namespace namespace,
-            NamespaceService namespaceService, KeyRing keys, Outbox outbox, SecurityIdentity identity) {
+            NamespaceService namespaceService, KeyRing keys, Outbox outbox, SecurityIdentity identity,
+            UserDirectory users, AclService acls) {
+        this.users = users;
+        this.acls = acls;
         this.uploads = uploads;
         this.downloads = downloads;
         this.namespace = namespace;
@@ -71,8 +79,8 @@ public class FileResource {
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
             throw new BadRequest("On uploads, If-None-Match only supports '*' (create only).");
         }
-        Caller caller = Caller.of(identity);
-        UploadPipeline.Result result = uploads.upload(path, body, caller.id(), caller.admin(),
+        Caller caller = caller();
+        UploadPipeline.Result result = uploads.upload(path, body, caller,
                 new UploadPipeline.Conditions(ifMatch, ifNoneMatch != null));
         return Response.status(result.created() ? 201 : 200).header("ETag", result.etag())
                 .header("Location", "/api/v1/files" + result.path()).type(MediaType.APPLICATION_JSON).entity(result)
@@ -89,8 +97,8 @@ public class FileResource {
     public Response download(@PathParam("path") String rawPath, @QueryParam("version") Integer versionParam,
             @HeaderParam("Range") String range, @HeaderParam("If-None-Match") String ifNoneMatch) {
         FsPath path = FsPath.parse(rawPath);
-        Caller caller = Caller.of(identity);
-        Download download = resolve(path, versionParam, caller);
+        Caller caller = caller();
+        Download download = resolve(path, versionParam, caller, Permission.DOWNLOAD);
         if (ifNoneMatch != null && UploadPipeline.matches(ifNoneMatch, download.etag())) {
             return Response.notModified().header("ETag", download.etag()).build();
         }
@@ -120,7 +128,7 @@ public class FileResource {
     @Blocking
     public Response head(@PathParam("path") String rawPath, @QueryParam("version") Integer versionParam) {
         FsPath path = FsPath.parse(rawPath);
-        Download download = resolve(path, versionParam, Caller.of(identity));
+        Download download = resolve(path, versionParam, caller(), Permission.READ);
         return Response.ok().type(MediaType.APPLICATION_OCTET_STREAM).header("ETag", download.etag())
                 .header("Accept-Ranges", "bytes").header("Content-Length", download.version().size)
                 .header("X-P2pfs-Version", download.version().version)
@@ -130,19 +138,24 @@ public class FileResource {
     @DELETE
     @Path("{path: .+}")
     public Uni<Response> delete(@PathParam("path") String rawPath) {
-        return namespaceService.delete(FsPath.parse(rawPath), Caller.of(identity))
+        FsPath path = FsPath.parse(rawPath);
+        return users.caller(identity).flatMap(caller -> namespaceService.delete(path, caller))
                 .replaceWith(Response.noContent().build());
     }
 
-    private Download resolve(FsPath path, Integer versionParam, Caller caller) {
+    /** The caller, resolved from a worker thread. */
+    private Caller caller() {
+        return Db.inTransaction(session -> users.caller(identity));
+    }
+
+    private Download resolve(FsPath path, Integer versionParam, Caller caller, Permission permission) {
         if (versionParam != null && versionParam < 1) {
             throw new BadRequest("version must be a positive number.");
         }
-        return Db.inTransaction(session -> namespace.require(path).flatMap(entry -> {
+        return Db.inTransaction(session -> acls.require(path, caller, permission, "download").flatMap(entry -> {
             if (entry.isDir()) {
                 throw new Conflict(path + " is a directory; list it with /api/v1/list" + path + ".");
             }
-            caller.requireOwner(entry, "read " + path);
             int wanted = versionParam != null ? versionParam : entry.currentVersion;
             return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, wanted)).map(version -> {
                 if (version == null) {

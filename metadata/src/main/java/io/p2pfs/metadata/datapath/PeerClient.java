@@ -83,7 +83,8 @@ public class PeerClient {
         return URI.create(baseUrl + "/chunks/" + chunkId);
     }
 
-    private static SSLContext trusting(Path caFile) {
+    /** A TLS context that trusts the CA certificates in {@code caFile} (PEM). */
+    public static SSLContext trusting(Path caFile) {
         try (InputStream in = Files.newInputStream(caFile)) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
@@ -97,7 +98,7 @@ public class PeerClient {
             context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot load the CA bundle for peer connections", e);
+            throw new IllegalStateException("cannot load the CA bundle", e);
         }
     }
 }

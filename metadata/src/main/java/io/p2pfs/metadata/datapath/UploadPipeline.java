@@ -9,11 +9,12 @@ import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Conflict;
-import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.ServiceUnavailable;
 import io.p2pfs.metadata.Db;
+import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.namespace.Caller;
 import io.p2pfs.metadata.crypto.ChunkCipher;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.namespace.Entry;
@@ -63,10 +64,12 @@ public class UploadPipeline {
     private final ChunkExecutor executor;
     private final DataPathConfig.Placement placement;
     private final FastCdc chunker;
+    private final AclService acls;
 
     public UploadPipeline(KeyRing keys, Namespace namespace, ReplicaDirectory replicas, ChunkTokenSigner tokens,
             PeerClient peers, Outbox outbox, ChunkExecutor executor, DataPathConfig.Placement placement,
-            DataPathConfig.Chunking chunking) {
+            DataPathConfig.Chunking chunking, AclService acls) {
+        this.acls = acls;
         this.keys = keys;
         this.namespace = namespace;
         this.replicas = replicas;
@@ -97,11 +100,13 @@ public class UploadPipeline {
             List<ChunkEvents.PlacementRequested> requested) {
     }
 
-    public Result upload(FsPath path, InputStream body, String caller, boolean admin, Conditions conditions) {
+    public Result upload(FsPath path, InputStream body, Caller who, Conditions conditions) {
+        String caller = who.id();
         if (path.isRoot()) {
             throw new Conflict("/ is a directory.");
         }
-        Plan plan = Db.inTransaction(session -> prepare(path, caller, admin, conditions));
+        Plan plan = Db.inTransaction(session -> acls.requireWrite(path, who, "upload")
+                .flatMap(chain -> prepare(path, conditions)));
         int writeQuorum = Math.min(2, plan.replicationFactor());
         MessageDigest content = sha256();
         List<Future<Placed>> placed = new ArrayList<>();
@@ -144,15 +149,12 @@ public class UploadPipeline {
         }
     }
 
-    private Uni<Plan> prepare(FsPath path, String caller, boolean admin, Conditions conditions) {
+    private Uni<Plan> prepare(FsPath path, Conditions conditions) {
         return namespace.requireDir(path.parent()).flatMap(parent -> namespace.child(parent.entryId, path.name())
                 .flatMap(existing -> {
                     if (existing != null) {
                         if (existing.isDir()) {
                             throw new Conflict(path + " is a directory.");
-                        }
-                        if (!admin && !existing.ownerId.equals(caller)) {
-                            throw new Forbidden("Only the owner may write " + path + ".");
                         }
                     }
                     checkConditions(conditions, existing);

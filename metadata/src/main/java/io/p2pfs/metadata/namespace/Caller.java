@@ -1,19 +1,26 @@
 package io.p2pfs.metadata.namespace;
 
-import io.p2pfs.common.problem.Forbidden;
-import io.quarkus.security.identity.SecurityIdentity;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
-/** Who is calling: the login from the verified token, and whether it holds the admin role. */
-public record Caller(String id, boolean admin) {
+/**
+ * Who is calling: the registered user id (what owners and ACL entries name), the token's
+ * subject and login, its groups, and whether it holds the admin role.
+ */
+public record Caller(String id, String login, Set<String> groups, boolean admin) {
 
-    public static Caller of(SecurityIdentity identity) {
-        return new Caller(identity.getPrincipal().getName(), identity.hasRole("admin"));
+    public Caller {
+        groups = Set.copyOf(groups);
     }
 
-    /** Until per-path ACLs land, only the owner (or an admin) may act on an entry. */
-    public void requireOwner(Entry entry, String what) {
-        if (!admin && !entry.ownerId.equals(id) && !entry.ownerId.equals("system:root")) {
-            throw new Forbidden("Only the owner may " + what + ".");
+    /** The ACL principals this caller matches: {@code user:<id>}, each {@code group:<name>}, {@code authenticated}. */
+    public Set<String> principals() {
+        Set<String> principals = new LinkedHashSet<>();
+        principals.add("user:" + id);
+        for (String group : groups) {
+            principals.add("group:" + group);
         }
+        principals.add("authenticated");
+        return principals;
     }
 }

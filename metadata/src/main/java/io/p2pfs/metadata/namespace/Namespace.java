@@ -38,6 +38,28 @@ public class Namespace {
         return current;
     }
 
+    /**
+     * The entries from the root to {@code path}, as far as they exist: the list ends early
+     * (with the deepest existing ancestor) when a segment is missing or a file is in the way.
+     */
+    public Uni<List<Entry>> chain(FsPath path) {
+        List<Entry> chain = new java.util.ArrayList<>(path.segments().size() + 1);
+        Uni<Entry> current = Entry.<Entry>findById(Entry.ROOT_ID).invoke(chain::add);
+        for (String segment : path.segments()) {
+            current = current.flatMap(parent -> {
+                if (parent == null || !parent.isDir()) {
+                    return Uni.createFrom().nullItem();
+                }
+                return child(parent.entryId, segment).invoke(child -> {
+                    if (child != null) {
+                        chain.add(child);
+                    }
+                });
+            });
+        }
+        return current.replaceWith(chain);
+    }
+
     /** Like {@link #find} but 404 when missing. */
     public Uni<Entry> require(FsPath path) {
         return find(path).map(entry -> {

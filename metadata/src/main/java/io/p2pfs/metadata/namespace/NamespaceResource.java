@@ -1,6 +1,7 @@
 package io.p2pfs.metadata.namespace;
 
 import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,43 +20,51 @@ import java.util.List;
 public class NamespaceResource {
 
     private final NamespaceService namespace;
+    private final UserDirectory users;
     private final SecurityIdentity identity;
-    public NamespaceResource(NamespaceService namespace, SecurityIdentity identity) {
+
+    public NamespaceResource(NamespaceService namespace, UserDirectory users, SecurityIdentity identity) {
         this.namespace = namespace;
+        this.users = users;
         this.identity = identity;
     }
 
     @GET
     @Path("/stat{path: (/.*)?}")
     public Uni<NamespaceApi.Stat> stat(@PathParam("path") String path) {
-        return namespace.stat(FsPath.parse(path));
+        FsPath parsed = FsPath.parse(path);
+        return users.caller(identity).flatMap(caller -> namespace.stat(parsed, caller));
     }
 
     @GET
     @Path("/list{path: (/.*)?}")
     public Uni<NamespaceApi.Listing> list(@PathParam("path") String path, @QueryParam("cursor") String cursor,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        return namespace.list(FsPath.parse(path), cursor, limit);
+        FsPath parsed = FsPath.parse(path);
+        return users.caller(identity).flatMap(caller -> namespace.list(parsed, cursor, limit, caller));
     }
 
     @POST
     @Path("/dirs{path: /.+}")
     public Uni<Response> mkdir(@PathParam("path") String path,
             @QueryParam("parents") @DefaultValue("false") boolean parents) {
-        return namespace.mkdir(FsPath.parse(path), parents, Caller.of(identity))
+        FsPath parsed = FsPath.parse(path);
+        return users.caller(identity).flatMap(caller -> namespace.mkdir(parsed, parents, caller))
                 .map(created -> Response.status(created.created().isEmpty() ? 200 : 201).entity(created).build());
     }
 
     @GET
     @Path("/versions{path: /.+}")
     public Uni<List<NamespaceApi.VersionInfo>> versions(@PathParam("path") String path) {
-        return namespace.versions(FsPath.parse(path));
+        FsPath parsed = FsPath.parse(path);
+        return users.caller(identity).flatMap(caller -> namespace.versions(parsed, caller));
     }
 
     @POST
     @Path("/versions{path: /.+}/{n: [0-9]+}/restore")
     public Uni<Response> restore(@PathParam("path") String path, @PathParam("n") int version) {
-        return namespace.restore(FsPath.parse(path), version, Caller.of(identity))
+        FsPath parsed = FsPath.parse(path);
+        return users.caller(identity).flatMap(caller -> namespace.restore(parsed, version, caller))
                 .map(info -> Response.status(201).entity(info).build());
     }
 }

@@ -9,6 +9,8 @@ import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.reactive.Sequence;
+import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.datapath.DataPathConfig;
 import io.p2pfs.metadata.datapath.UploadPipeline;
@@ -29,17 +31,20 @@ public class NamespaceService {
     private final Outbox outbox;
     private final DataPathConfig.Placement placement;
     private final KeyRing keys;
+    private final AclService acls;
 
-    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys) {
+    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys,
+            AclService acls) {
         this.keys = keys;
+        this.acls = acls;
         this.namespace = namespace;
         this.outbox = outbox;
         this.placement = placement;
     }
 
     @WithSession
-    public Uni<NamespaceApi.Stat> stat(FsPath path) {
-        return namespace.require(path).flatMap(entry -> {
+    public Uni<NamespaceApi.Stat> stat(FsPath path, Caller caller) {
+        return acls.require(path, caller, Permission.READ, "stat").flatMap(entry -> {
             if (entry.isDir()) {
                 return Uni.createFrom().item(new NamespaceApi.Stat(path.toString(), "DIR", null, null, entry.ownerId,
                         entry.createdAt, entry.updatedAt, null, null, null, null));
@@ -81,7 +86,7 @@ public class NamespaceService {
     }
 
     @WithSession
-    public Uni<NamespaceApi.Listing> list(FsPath path, String cursor, int limit) {
+    public Uni<NamespaceApi.Listing> list(FsPath path, String cursor, int limit, Caller caller) {
         if (limit < 1 || limit > 1000) {
             throw new BadRequest("limit must be between 1 and 1000.");
         }
@@ -91,21 +96,27 @@ public class NamespaceService {
         } catch (NumberFormatException e) {
             throw new BadRequest("cursor is not one this service issued.");
         }
-        return namespace.requireDir(path).flatMap(dir -> namespace.children(dir.entryId, after, limit + 1))
-                .map(children -> {
-                    boolean more = children.size() > limit;
-                    List<Entry> page = more ? children.subList(0, limit) : children;
-                    List<NamespaceApi.ListEntry> entries = page.stream().map(child -> new NamespaceApi.ListEntry(
-                            namespace.nameOf(child), child.kind, child.currentVersion, child.ownerId,
-                            child.updatedAt)).toList();
-                    String next = more ? Long.toString(page.get(page.size() - 1).entryId) : null;
-                    return new NamespaceApi.Listing(path.toString(), entries, next);
-                });
+        return acls.requireChain(path, caller, Permission.READ, "list").flatMap(chain -> {
+            Entry dir = chain.get(chain.size() - 1);
+            if (!dir.isDir()) {
+                throw new Conflict(path + " is a file, not a directory.");
+            }
+            return namespace.children(dir.entryId, after, limit + 1).flatMap(children -> {
+                boolean more = children.size() > limit;
+                List<Entry> page = more ? children.subList(0, limit) : children;
+                String next = more ? Long.toString(page.get(page.size() - 1).entryId) : null;
+                // Only what the caller may READ is shown; the cursor still moves past the rest.
+                return acls.readable(chain, page, caller).map(visible -> new NamespaceApi.Listing(path.toString(),
+                        visible.stream().map(child -> new NamespaceApi.ListEntry(namespace.nameOf(child), child.kind,
+                                child.currentVersion, child.ownerId, child.updatedAt)).toList(), next));
+            });
+        });
     }
 
     @WithTransaction
     public Uni<NamespaceApi.Created> mkdir(FsPath path, boolean parents, Caller caller) {
-        return namespace.mkdirs(path, parents, caller.id()).flatMap(created -> {
+        return acls.requireMkdir(path, caller).flatMap(v -> namespace.mkdirs(path, parents, caller.id()))
+                .flatMap(created -> {
             return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
                     EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
                             dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
@@ -119,8 +130,7 @@ public class NamespaceService {
         if (path.isRoot()) {
             throw new Conflict("/ cannot be deleted.");
         }
-        return namespace.require(path).flatMap(entry -> {
-            caller.requireOwner(entry, "delete " + path);
+        return acls.require(path, caller, Permission.DELETE, "delete").flatMap(entry -> {
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
             return children.flatMap(count -> {
                 if (count > 0) {
@@ -134,8 +144,13 @@ public class NamespaceService {
     }
 
     @WithSession
-    public Uni<List<NamespaceApi.VersionInfo>> versions(FsPath path) {
-        return requireFile(path).flatMap(entry -> FileVersion.<FileVersion>list("entryId = ?1 order by version desc",
+    public Uni<List<NamespaceApi.VersionInfo>> versions(FsPath path, Caller caller) {
+        return acls.require(path, caller, Permission.READ, "versions").map(entry -> {
+            if (entry.isDir()) {
+                throw new Conflict(path + " is a directory.");
+            }
+            return entry;
+        }).flatMap(entry -> FileVersion.<FileVersion>list("entryId = ?1 order by version desc",
                 entry.entryId).map(all -> all.stream().map(v -> new NamespaceApi.VersionInfo(v.version, v.size,
                         HexFormat.of().formatHex(v.contentSha256), v.createdBy, v.createdAt, v.chunkCount,
                         v.version.equals(entry.currentVersion))).toList()));
@@ -159,8 +174,8 @@ public class NamespaceService {
                     if (entry.isDir()) {
                         throw new Conflict(path + " is a directory.");
                     }
-                    caller.requireOwner(entry, "restore " + path);
-                    return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
+                    // Checked after the locking read: the entry must not be in the session unlocked first.
+                    return acls.require(path, caller, Permission.WRITE, "restore").flatMap(checked -> FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
                         if (old == null) {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
@@ -193,16 +208,7 @@ public class NamespaceService {
                                 .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
                                         HexFormat.of().formatHex(copy.contentSha256), copy.createdBy, copy.createdAt,
                                         copy.chunkCount, true));
-                    });
+                    }));
                 });
-    }
-
-    private Uni<Entry> requireFile(FsPath path) {
-        return namespace.require(path).map(entry -> {
-            if (entry.isDir()) {
-                throw new Conflict(path + " is a directory.");
-            }
-            return entry;
-        });
     }
 }

@@ -1,0 +1,263 @@
+package io.p2pfs.metadata.acl;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.p2pfs.common.events.AuditData;
+import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.outbox.DetachedEvents;
+import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.BadRequest;
+import io.p2pfs.common.problem.Forbidden;
+import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.namespace.Entry;
+import io.p2pfs.metadata.namespace.Namespace;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Access control for every metadata operation. Each check reads the ACLs of the path's chain
+ * from the database in one query, so a change (a revoke included) holds from the next request
+ * on: nothing is cached. A missing path answers 404 only to callers who may read the deepest
+ * directory that does exist; others get the same 403 as for an existing path they may not
+ * touch, so names do not leak.
+ */
+@ApplicationScoped
+public class AclService {
+
+    private static final int MAX_ENTRIES = 256;
+
+    private final Namespace namespace;
+    private final ObjectMapper json;
+    private final Outbox outbox;
+    private final DetachedEvents detached;
+
+    public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached) {
+        this.namespace = namespace;
+        this.json = json;
+        this.outbox = outbox;
+        this.detached = detached;
+    }
+
+    /** The entry at {@code path} if the caller holds {@code wanted} there; 403 or 404 otherwise. */
+    public Uni<Entry> require(FsPath path, Caller caller, Permission wanted, String action) {
+        return requireChain(path, caller, wanted, action).map(chain -> chain.get(chain.size() - 1));
+    }
+
+    /** Like {@link #require}, answering the entries from the root to {@code path}. */
+    public Uni<List<Entry>> requireChain(FsPath path, Caller caller, Permission wanted, String action) {
+        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+            boolean complete = chain.size() == path.segments().size() + 1;
+            if (!complete) {
+                check(nodes, path, caller, Permission.READ, action);
+                throw new NotFound("Nothing at " + path + ".");
+            }
+            check(nodes, path, caller, wanted, action);
+            return chain;
+        }));
+    }
+
+    /**
+     * May the caller write at {@code path}: WRITE on the file when it exists, else WRITE on the
+     * directory that would hold it (which must exist). Answers the entries of the chain.
+     */
+    public Uni<List<Entry>> requireWrite(FsPath path, Caller caller, String action) {
+        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+            int depth = path.segments().size() + 1;
+            if (chain.size() == depth) {
+                check(nodes, path, caller, Permission.WRITE, action);
+            } else if (chain.size() == depth - 1 && chain.get(chain.size() - 1).isDir()) {
+                check(nodes, path.parent(), caller, Permission.WRITE, action);
+            } else {
+                check(nodes, path, caller, Permission.READ, action);
+                throw new NotFound("Directory " + path.parent() + " does not exist.");
+            }
+            return chain;
+        }));
+    }
+
+    /**
+     * mkdir: WRITE on the deepest directory that exists on the way (with {@code parents}, the
+     * directories in between are created by the caller, who then owns them).
+     */
+    public Uni<Void> requireMkdir(FsPath path, Caller caller) {
+        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+            FsPath deepest = new FsPath(path.segments().subList(0, chain.size() - 1));
+            if (!chain.get(chain.size() - 1).isDir()) {
+                return null;
+            }
+            check(nodes, deepest, caller, Permission.WRITE, "mkdir");
+            return null;
+        })).replaceWithVoid();
+    }
+
+    /** Of a directory's children, those the caller may READ (the directory's chain given). */
+    public Uni<List<Entry>> readable(List<Entry> dirChain, List<Entry> children, Caller caller) {
+        List<Long> ids = new ArrayList<>(dirChain.size() + children.size());
+        dirChain.forEach(e -> ids.add(e.entryId));
+        children.forEach(e -> ids.add(e.entryId));
+        return acls(ids).map(acls -> {
+            List<AccessRules.Node> base = toNodes(dirChain, acls);
+            Set<String> principals = caller.principals();
+            List<Entry> visible = new ArrayList<>(children.size());
+            for (Entry child : children) {
+                List<AccessRules.Node> chain = new ArrayList<>(base);
+                chain.add(new AccessRules.Node(child.entryId, child.ownerId, acls.getOrDefault(child.entryId, Acl.NONE)));
+                if (caller.admin() || AccessRules.held(chain, caller.id(), principals).contains(Permission.READ)) {
+                    visible.add(child);
+                }
+            }
+            return visible;
+        });
+    }
+
+    public Uni<AclApi.View> view(FsPath path, Caller caller) {
+        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+            if (chain.size() != path.segments().size() + 1) {
+                check(nodes, path, caller, Permission.READ, "read ACL");
+                throw new NotFound("Nothing at " + path + ".");
+            }
+            check(nodes, path, caller, Permission.READ, "read ACL");
+            AccessRules.Node target = nodes.get(nodes.size() - 1);
+            Set<Permission> held = caller.admin() ? EnumSet.allOf(Permission.class)
+                    : AccessRules.held(nodes, caller.id(), caller.principals());
+            return new AclApi.View(path.toString(), target.ownerId(), target.acl().inherit(),
+                    target.acl().grants().stream().map(AclService::entry).toList(),
+                    held.stream().map(Enum::name).sorted().toList());
+        }));
+    }
+
+    /** Replaces the ACL of {@code path} (SHARE needed) and records {@code acl.changed}. */
+    public Uni<AclApi.View> replace(FsPath path, AclApi.Document document, Caller caller) {
+        Acl wanted = parse(document);
+        return require(path, caller, Permission.SHARE, "change ACL").flatMap(entry -> acls(List.of(entry.entryId))
+                .flatMap(before -> Panache.getSession().flatMap(session -> session.createNativeQuery(
+                        "INSERT INTO acls (entry_id, inherit, grants, updated_by, updated_at) "
+                                + "VALUES (:e, :i, CAST(CAST(:g AS text) AS jsonb), :u, now()) ON CONFLICT (entry_id) DO UPDATE "
+                                + "SET inherit = EXCLUDED.inherit, grants = EXCLUDED.grants, "
+                                + "updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at")
+                        .setParameter("e", entry.entryId).setParameter("i", wanted.inherit())
+                        .setParameter("g", write(wanted)).setParameter("u", caller.id()).executeUpdate())
+                        .flatMap(v -> {
+                            Map<String, Object> details = new LinkedHashMap<>();
+                            details.put("path", path.toString());
+                            details.put("before", document(before.getOrDefault(entry.entryId, Acl.NONE)));
+                            details.put("after", document(wanted));
+                            return outbox.record(Topics.ACLS, UploadPipeline.pathKey(path), EventTypes.ACL_CHANGED,
+                                    path.toString(), AuditData.success(caller.id(), EventTypes.ACL_CHANGED,
+                                            path.toString(), details));
+                        })
+                        .map(event -> new AclApi.View(path.toString(), entry.ownerId, wanted.inherit(),
+                                wanted.grants().stream().map(AclService::entry).toList(), List.of()))));
+    }
+
+    private void check(List<AccessRules.Node> nodes, FsPath path, Caller caller, Permission wanted, String action) {
+        AccessRules.Decision decision = AccessRules.decide(nodes, caller.id(), caller.principals(), caller.admin(),
+                wanted);
+        if (!decision.allows(wanted)) {
+            throw new Forbidden("You lack " + wanted + " on " + path + ".").with("permission", wanted.name());
+        }
+        if (decision.adminOnly()) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("path", path.toString());
+            details.put("permission", wanted.name());
+            details.put("operation", action);
+            detached.record(Topics.ACCESS, caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(),
+                    new AuditData(caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(), AuditData.Outcome.SUCCESS,
+                            "admin role", null, null, details));
+        }
+    }
+
+    private Uni<List<AccessRules.Node>> nodes(List<Entry> chain) {
+        return acls(chain.stream().map(e -> e.entryId).toList()).map(acls -> toNodes(chain, acls));
+    }
+
+    private static List<AccessRules.Node> toNodes(List<Entry> chain, Map<Long, Acl> acls) {
+        List<AccessRules.Node> nodes = new ArrayList<>(chain.size());
+        for (Entry e : chain) {
+            nodes.add(new AccessRules.Node(e.entryId, e.ownerId, acls.getOrDefault(e.entryId, Acl.NONE)));
+        }
+        return nodes;
+    }
+
+    /** The ACL rows of {@code ids} (entries without one are absent). */
+    public Uni<Map<Long, Acl>> acls(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT entry_id, inherit, CAST(grants AS text) FROM acls WHERE entry_id IN (:ids)", Object[].class)
+                .setParameter("ids", ids).getResultList())
+                .map(rows -> {
+                    Map<Long, Acl> acls = new HashMap<>();
+                    for (Object[] row : rows) {
+                        acls.put(((Number) row[0]).longValue(), read((Boolean) row[1], (String) row[2]));
+                    }
+                    return acls;
+                });
+    }
+
+    private Acl read(boolean inherit, String grants) {
+        try {
+            List<AclApi.Entry> entries = json.readValue(grants, new TypeReference<List<AclApi.Entry>>() {
+            });
+            return new Acl(inherit, entries.stream().map(e -> new Grant(e.principal(),
+                    Grant.permissions(e.permissions()))).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException("unreadable ACL row", e);
+        }
+    }
+
+    private String write(Acl acl) {
+        try {
+            return json.writeValueAsString(acl.grants().stream().map(AclService::entry).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Validates a PUT body: principals and permissions checked, duplicates merged, order kept. */
+    static Acl parse(AclApi.Document document) {
+        if (document == null || document.entries() == null) {
+            throw new BadRequest("The body needs 'entries' (a list, possibly empty) and optionally 'inherit'.");
+        }
+        if (document.entries().size() > MAX_ENTRIES) {
+            throw new BadRequest("An ACL holds at most " + MAX_ENTRIES + " entries.");
+        }
+        Map<String, EnumSet<Permission>> merged = new LinkedHashMap<>();
+        for (AclApi.Entry entry : document.entries()) {
+            if (entry == null) {
+                throw new BadRequest("An ACL entry is null.");
+            }
+            String principal = Grant.principal(entry.principal());
+            merged.computeIfAbsent(principal, p -> EnumSet.noneOf(Permission.class))
+                    .addAll(Grant.permissions(entry.permissions()));
+        }
+        List<Grant> grants = merged.entrySet().stream().map(e -> new Grant(e.getKey(), e.getValue())).toList();
+        return new Acl(document.inherit() == null || document.inherit(), grants);
+    }
+
+    private static AclApi.Entry entry(Grant grant) {
+        return new AclApi.Entry(grant.principal(),
+                grant.permissions().stream().sorted().map(Enum::name).toList());
+    }
+
+    private static Map<String, Object> document(Acl acl) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("inherit", acl.inherit());
+        document.put("entries", acl.grants().stream().map(AclService::entry).toList());
+        return document;
+    }
+}

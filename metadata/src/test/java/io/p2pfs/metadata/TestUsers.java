@@ -1,0 +1,36 @@
+package io.p2pfs.metadata;
+
+import static io.restassured.RestAssured.given;
+
+import io.p2pfs.testing.TestTokens;
+import io.p2pfs.testing.TestTracker;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Users registered at the real test tracker, as a user would before using the metadata service. */
+public final class TestUsers {
+
+    private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
+
+    private TestUsers() {
+    }
+
+    /** Registers {@code login} (once per test JVM) and answers a token for it with the given groups. */
+    public static String token(String login, String... groups) {
+        register(login);
+        return TestTokens.user(login).groups(groups).sign();
+    }
+
+    /** Registers {@code login} under its own name as user id; 201 the first time, 409 after. */
+    public static void register(String login) {
+        if (REGISTERED.contains(login)) {
+            return;
+        }
+        int status = given().baseUri(TestTracker.shared().url()).auth().oauth2(TestTokens.user(login).sign())
+                .contentType("application/json").body("{}").post("/api/v1/users").statusCode();
+        if (status != 201 && status != 409) {
+            throw new IllegalStateException("registering " + login + " at the tracker answered " + status);
+        }
+        REGISTERED.add(login);
+    }
+}
