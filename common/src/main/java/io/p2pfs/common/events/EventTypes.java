@@ -25,6 +25,8 @@ public final class EventTypes {
 
     public static final String ACL_CHANGED = "acl.changed";
     public static final String POLICY_CHANGED = "policy.changed";
+    /** Everything sealed under older master keys was moved to the active one. */
+    public static final String KEYS_REENCRYPTED = "keys.reencrypted";
 
     public static final String FILE_DOWNLOADED = "file.downloaded";
     public static final String ACCESS_DENIED = "access.denied";

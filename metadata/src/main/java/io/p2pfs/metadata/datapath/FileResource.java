@@ -161,7 +161,7 @@ public class FileResource {
                 if (version == null) {
                     throw new NotFound(path + " has no version " + wanted + ".");
                 }
-                return new Download(Manifest.open(keys, version.manifestSealed, entry.entryId, wanted), version,
+                return new Download(Manifest.open(keys, version.keyId, version.manifestSealed, entry.entryId, wanted), version,
                         UploadPipeline.etag(entry.entryId, wanted));
             });
         }));

@@ -54,8 +54,9 @@ public record Manifest(List<ChunkRef> chunks) {
         }
     }
 
-    public static Manifest open(KeyRing keys, byte[] sealed, long entryId, int version) {
-        byte[] plain = SealedBox.open(keys.manifests(), sealed, associated(entryId, version));
+    /** Opens a manifest sealed under key {@code keyId}. */
+    public static Manifest open(KeyRing keys, String keyId, byte[] sealed, long entryId, int version) {
+        byte[] plain = SealedBox.open(keys.manifests(keyId), sealed, associated(entryId, version));
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(plain))) {
             if (in.readByte() != 1) {
                 throw new IllegalStateException("unknown manifest format");

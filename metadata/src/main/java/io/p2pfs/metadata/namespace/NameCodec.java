@@ -5,6 +5,7 @@ import io.p2pfs.metadata.crypto.SealedBox;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import javax.crypto.Mac;
 
 /**
@@ -21,10 +22,20 @@ public class NameCodec {
         this.keys = keys;
     }
 
+    /** The lookup key of a name under the active key. */
     public byte[] index(long parentId, String name) {
+        return index(keys.nameIndex(), parentId, name);
+    }
+
+    /** The lookup keys of a name under every known key (a lookup during a rotation tries each). */
+    public List<byte[]> indexes(long parentId, String name) {
+        return keys.nameIndexes().stream().map(key -> index(key, parentId, name)).toList();
+    }
+
+    private static byte[] index(javax.crypto.spec.SecretKeySpec key, long parentId, String name) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(keys.nameIndex());
+            mac.init(key);
             mac.update(SealedBox.longBytes(parentId));
             return mac.doFinal(name.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
@@ -36,8 +47,10 @@ public class NameCodec {
         return SealedBox.seal(keys.names(), name.getBytes(StandardCharsets.UTF_8), SealedBox.longBytes(parentId));
     }
 
-    public String open(long parentId, byte[] sealed) {
-        return new String(SealedBox.open(keys.names(), sealed, SealedBox.longBytes(parentId)), StandardCharsets.UTF_8);
+    /** Opens a name sealed under key {@code keyId}. */
+    public String open(long parentId, byte[] sealed, String keyId) {
+        return new String(SealedBox.open(keys.names(keyId), sealed, SealedBox.longBytes(parentId)),
+                StandardCharsets.UTF_8);
     }
 
     public String keyId() {

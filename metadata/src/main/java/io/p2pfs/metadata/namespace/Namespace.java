@@ -81,13 +81,20 @@ public class Namespace {
     }
 
     public Uni<Entry> child(long parentId, String name) {
-        return Entry.<Entry>find("parentId = ?1 and nameHmac = ?2", parentId, names.index(parentId, name))
-                .firstResult();
+        return lookup(parentId, name).firstResult();
     }
 
     public Uni<Entry> childForUpdate(long parentId, String name) {
-        return Entry.<Entry>find("parentId = ?1 and nameHmac = ?2", parentId, names.index(parentId, name))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        return lookup(parentId, name).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** By the name's lookup key under the active key or, while a rotation runs, an older one. */
+    private io.quarkus.hibernate.reactive.panache.PanacheQuery<Entry> lookup(long parentId, String name) {
+        List<byte[]> indexes = names.indexes(parentId, name);
+        if (indexes.size() == 1) {
+            return Entry.find("parentId = ?1 and nameHmac = ?2", parentId, indexes.get(0));
+        }
+        return Entry.find("parentId = ?1 and nameHmac in ?2", parentId, indexes);
     }
 
     /** A new entry under {@code parentId}; the unique (parent, name) constraint decides races. */
@@ -155,7 +162,7 @@ public class Namespace {
     }
 
     public String nameOf(Entry entry) {
-        return entry.parentId == null ? "" : names.open(entry.parentId, entry.nameSealed);
+        return entry.parentId == null ? "" : names.open(entry.parentId, entry.nameSealed, entry.keyId);
     }
 
     public static Instant now() {

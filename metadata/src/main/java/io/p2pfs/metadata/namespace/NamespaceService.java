@@ -180,7 +180,7 @@ public class NamespaceService {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
                         int next = entry.currentVersion + 1;
-                        Manifest manifest = Manifest.open(keys, old.manifestSealed, entry.entryId, n);
+                        Manifest manifest = Manifest.open(keys, old.keyId, old.manifestSealed, entry.entryId, n);
                         FileVersion copy = new FileVersion();
                         copy.entryId = entry.entryId;
                         copy.version = next;

@@ -76,7 +76,7 @@ public class ChunkTokenSigner {
     private void install(List<SigningKey> all) {
         SigningKey newest = all.get(0);
         try {
-            byte[] der = SealedBox.open(keys.signingKeys(), newest.privateSealed, AAD);
+            byte[] der = SealedBox.open(keys.signingKeys(newest.keyId), newest.privateSealed, AAD);
             PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
             active = new Active(newest.kid, privateKey);
             jwks = all.stream().map(ChunkTokenSigner::jwk).toList();
