@@ -45,7 +45,10 @@ public interface KafkaSettings {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
+        // One request in flight: a partition that answers NOT_LEADER_OR_FOLLOWER to one batch
+        // (a freshly created or moving partition) and accepts the next would otherwise leave the
+        // first retrying with an out-of-order sequence until its delivery timeout.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
