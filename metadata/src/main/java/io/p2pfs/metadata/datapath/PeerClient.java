@@ -44,14 +44,28 @@ public class PeerClient {
         }
     }
 
-    public void put(String baseUrl, String chunkId, String token, byte[] body, int length) throws PeerFailure {
+    /**
+     * PUTs a chunk without holding a thread while it runs, so one chunk's replicas are written
+     * at the same time. Completes normally when stored, exceptionally with a {@link PeerFailure}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> putAsync(String baseUrl, String chunkId, String token,
+            byte[] body, int length) {
         HttpRequest request = HttpRequest.newBuilder(chunkUri(baseUrl, chunkId)).timeout(timeout)
                 .header(ChunkTokens.HEADER, token).header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body, 0, length)).build();
-        int status = send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        if (status != 200 && status != 201) {
-            throw new PeerFailure("PUT " + chunkId + " at " + baseUrl + " answered " + status);
-        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).handle((response, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                throw new java.util.concurrent.CompletionException(new PeerFailure(
+                        "PUT " + chunkId + " at " + baseUrl + " failed: " + cause.getClass().getSimpleName()));
+            }
+            if (response.statusCode() != 200 && response.statusCode() != 201) {
+                throw new java.util.concurrent.CompletionException(new PeerFailure(
+                        "PUT " + chunkId + " at " + baseUrl + " answered " + response.statusCode()));
+            }
+            return null;
+        });
     }
 
     public byte[] get(String baseUrl, String chunkId, String token) throws PeerFailure {

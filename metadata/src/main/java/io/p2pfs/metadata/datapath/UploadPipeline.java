@@ -235,16 +235,22 @@ public class UploadPipeline {
         List<Placement.Candidate> ranked = Placement.rank(chunkId, plan.nodes());
         List<Placement.Candidate> written = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (Placement.Candidate node : ranked) {
-            if (written.size() == writeQuorum) {
-                break;
-            }
-            try {
-                peers.put(node.url(), chunkId, tokens.sign(chunkId, ChunkTokens.Op.write, node.nodeId()), cipher,
-                        cipher.length);
-                written.add(node);
-            } catch (PeerClient.PeerFailure failure) {
-                failures.add(failure.getMessage());
+        // The W best-ranked nodes are written at the same time; a node that fails is replaced by
+        // the next in rank, until W hold the chunk or no node is left.
+        int next = 0;
+        while (written.size() < writeQuorum && next < ranked.size()) {
+            List<Placement.Candidate> round = ranked.subList(next,
+                    Math.min(ranked.size(), next + writeQuorum - written.size()));
+            next += round.size();
+            List<CompletableFuture<Void>> puts = round.stream().map(node -> peers.putAsync(node.url(), chunkId,
+                    tokens.sign(chunkId, ChunkTokens.Op.write, node.nodeId()), cipher, cipher.length)).toList();
+            for (int i = 0; i < round.size(); i++) {
+                try {
+                    puts.get(i).join();
+                    written.add(round.get(i));
+                } catch (java.util.concurrent.CompletionException failure) {
+                    failures.add(failure.getCause() != null ? failure.getCause().getMessage() : failure.getMessage());
+                }
             }
         }
         if (written.size() < writeQuorum) {
