@@ -1,0 +1,61 @@
+package io.p2pfs.metadata.locks;
+
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.metadata.namespace.Caller;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** {@code /api/v1/locks/{path}}: acquire (POST), renew (PUT), release (DELETE) and show (GET) locks. */
+@Path("/api/v1/locks")
+@RolesAllowed({"user", "admin"})
+public class LockResource {
+
+    private final LeaseService leases;
+    private final SecurityIdentity identity;
+
+    public LockResource(LeaseService leases, SecurityIdentity identity) {
+        this.leases = leases;
+        this.identity = identity;
+    }
+
+    @POST
+    @Path("{path: .*}")
+    public Uni<Response> acquire(@PathParam("path") String path, LockApi.LockRequest request) {
+        return leases.acquire(parse(path), request, Caller.of(identity))
+                .map(granted -> Response.status(201).entity(granted).build());
+    }
+
+    @PUT
+    @Path("{path: .*}")
+    public Uni<LockApi.Renewed> renew(@PathParam("path") String path, @HeaderParam("Lock-Token") String token,
+            LockApi.RenewRequest request) {
+        return leases.renew(parse(path), LockTokens.parse(token), request, Caller.of(identity));
+    }
+
+    @DELETE
+    @Path("{path: .*}")
+    public Uni<Response> release(@PathParam("path") String path, @HeaderParam("Lock-Token") String token) {
+        return leases.release(parse(path), LockTokens.parse(token), Caller.of(identity))
+                .replaceWith(Response.noContent().build());
+    }
+
+    @GET
+    @Path("{path: .*}")
+    public Uni<List<LockApi.LockInfo>> list(@PathParam("path") String path) {
+        return leases.list(parse(path), Caller.of(identity));
+    }
+
+    private static FsPath parse(String path) {
+        return FsPath.parse("/" + path);
+    }
+}
