@@ -12,6 +12,8 @@ import io.p2pfs.common.reactive.Sequence;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.datapath.DataPathConfig;
 import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.metadata.locks.LockGuard;
+import io.p2pfs.metadata.policies.VersionRetention;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -29,8 +31,13 @@ public class NamespaceService {
     private final Outbox outbox;
     private final DataPathConfig.Placement placement;
     private final KeyRing keys;
+    private final LockGuard locks;
+    private final VersionRetention retention;
 
-    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys) {
+    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys,
+            LockGuard locks, VersionRetention retention) {
+        this.locks = locks;
+        this.retention = retention;
         this.keys = keys;
         this.namespace = namespace;
         this.outbox = outbox;
@@ -105,7 +112,9 @@ public class NamespaceService {
 
     @WithTransaction
     public Uni<NamespaceApi.Created> mkdir(FsPath path, boolean parents, Caller caller) {
-        return namespace.mkdirs(path, parents, caller.id()).flatMap(created -> {
+        java.util.Set<String> tokens = locks.presentedTokens();
+        Uni<Void> unlocked = locks.requireWritable(path, caller.id(), tokens, "mkdir");
+        return unlocked.flatMap(v -> namespace.mkdirs(path, parents, caller.id())).flatMap(created -> {
             return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
                     EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
                             dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
@@ -119,10 +128,11 @@ public class NamespaceService {
         if (path.isRoot()) {
             throw new Conflict("/ cannot be deleted.");
         }
+        java.util.Set<String> tokens = locks.presentedTokens();
         return namespace.require(path).flatMap(entry -> {
             caller.requireOwner(entry, "delete " + path);
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
-            return children.flatMap(count -> {
+            return locks.requireWritable(path, caller.id(), tokens, "delete").replaceWith(children).flatMap(count -> {
                 if (count > 0) {
                     throw new Conflict(path + " is not empty.");
                 }
@@ -150,6 +160,7 @@ public class NamespaceService {
         if (path.isRoot()) {
             throw new Conflict("/ is a directory.");
         }
+        java.util.Set<String> tokens = locks.presentedTokens();
         // Locked as it is first read: the session must not hold the entry unlocked beforehand.
         return namespace.requireDir(path.parent()).flatMap(parent -> namespace.childForUpdate(parent.entryId,
                 path.name())).flatMap(entry -> {
@@ -160,7 +171,8 @@ public class NamespaceService {
                         throw new Conflict(path + " is a directory.");
                     }
                     caller.requireOwner(entry, "restore " + path);
-                    return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
+                    return locks.requireWritable(path, caller.id(), tokens, "restore").flatMap(v ->
+                            FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n))).flatMap(old -> {
                         if (old == null) {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
@@ -185,6 +197,7 @@ public class NamespaceService {
                                                 + "WHERE entry_id = :e AND version = :n")
                                         .setParameter("next", next).setParameter("e", entry.entryId)
                                         .setParameter("n", n).executeUpdate()))
+                                .flatMap(v -> retention.applyAt(path, entry.entryId, next))
                                 .flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path),
                                         EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
                                                 EventTypes.FILE_RESTORED, path.toString(),
