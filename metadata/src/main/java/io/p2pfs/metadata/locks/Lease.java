@@ -10,6 +10,9 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 
 /** One granted lock on an entry (and its subtree), live until {@code expiresAt}. */
 @Entity
@@ -48,11 +51,11 @@ public class Lease extends PanacheEntityBase {
     public Instant expiresAt;
 
     /** Whether {@code presented} (hashes of the caller's tokens) holds this lock for {@code caller}. */
-    public boolean heldBy(String caller, java.util.Collection<byte[]> presented) {
-        return ownerId.equals(caller) && presented.stream().anyMatch(h -> java.util.Arrays.equals(h, tokenHash));
+    public boolean heldBy(String caller, Collection<byte[]> presented) {
+        return ownerId.equals(caller) && presented.stream().anyMatch(h -> Arrays.equals(h, tokenHash));
     }
 
-    public static String entryPath(java.util.List<Long> rootFirstIds) {
+    public static String entryPath(List<Long> rootFirstIds) {
         StringBuilder path = new StringBuilder("/");
         rootFirstIds.forEach(id -> path.append(id).append('/'));
         return path.toString();

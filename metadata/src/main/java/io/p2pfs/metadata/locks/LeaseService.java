@@ -19,6 +19,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +112,7 @@ public class LeaseService {
     }
 
     private Uni<List<LockApi.LockInfo>> describe(List<Lease> live) {
-        List<LockApi.LockInfo> out = new java.util.ArrayList<>();
+        List<LockApi.LockInfo> out = new ArrayList<>();
         return Sequence.forEach(live, lease -> entries.pathOf(lease.entryId).invoke(p -> out.add(
                 new LockApi.LockInfo(p, lease.mode, lease.ownerId, lease.acquiredAt, lease.expiresAt))))
                 .replaceWith(out);
@@ -156,7 +158,7 @@ public class LeaseService {
         });
     }
 
-    private static Uni<List<Lease>> overlapping(List<Entry> chain, String entryPath, java.time.Instant now) {
+    private static Uni<List<Lease>> overlapping(List<Entry> chain, String entryPath, Instant now) {
         return Lease.list("expiresAt > ?1 and (entryId in ?2 or entryPath like ?3) order by acquiredAt", now,
                 PathEntries.ids(chain), entryPath + "%");
     }
