@@ -4,13 +4,26 @@ import static io.restassured.RestAssured.given;
 
 import io.p2pfs.testing.TestTokens;
 import io.p2pfs.testing.TestTracker;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Users registered at the real test tracker, as a user would before using the metadata service. */
+/**
+ * Users registered at the real test tracker, as a user would before using the metadata service,
+ * and the people of the lock, conflict and policy tests (the "other writer" there is an admin,
+ * who may write anywhere).
+ */
 public final class TestUsers {
 
     private static final Set<String> REGISTERED = ConcurrentHashMap.newKeySet();
+
+    static final String OWNER = "lena";
+    static final String OTHER = "otto-admin";
+    static final String OWNER_TOKEN = registered(OWNER, TestTokens.user(OWNER).claim("exp", expiry()).sign());
+    static final String OTHER_TOKEN = registered(OTHER,
+            TestTokens.user(OTHER).roles("user", "admin").claim("exp", expiry()).sign());
+    /** A plain user who owns nothing of the tests' files. */
+    static final String STRANGER_TOKEN = registered("sam", TestTokens.user("sam").claim("exp", expiry()).sign());
 
     private TestUsers() {
     }
@@ -32,5 +45,14 @@ public final class TestUsers {
             throw new IllegalStateException("registering " + login + " at the tracker answered " + status);
         }
         REGISTERED.add(login);
+    }
+
+    private static String registered(String login, String token) {
+        register(login);
+        return token;
+    }
+
+    private static long expiry() {
+        return Instant.now().plusSeconds(3 * 3600).getEpochSecond();
     }
 }

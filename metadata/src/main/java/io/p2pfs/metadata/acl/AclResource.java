@@ -1,6 +1,7 @@
 package io.p2pfs.metadata.acl;
 
 import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.metadata.locks.LockGuard;
 import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -23,7 +24,10 @@ public class AclResource {
     private final UserDirectory users;
     private final SecurityIdentity identity;
 
-    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity) {
+    private final LockGuard locks;
+
+    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity, LockGuard locks) {
+        this.locks = locks;
         this.acls = acls;
         this.users = users;
         this.identity = identity;
@@ -43,6 +47,7 @@ public class AclResource {
     @WithTransaction
     public Uni<AclApi.View> put(@PathParam("path") String path, AclApi.Document document) {
         FsPath parsed = FsPath.parse(path);
-        return users.caller(identity).flatMap(caller -> acls.replace(parsed, document, caller));
+        java.util.Set<String> lockTokens = locks.presentedTokens();
+        return users.caller(identity).flatMap(caller -> acls.replace(parsed, document, caller, lockTokens));
     }
 }

@@ -12,6 +12,7 @@ import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.metadata.locks.LockGuard;
 import io.p2pfs.metadata.namespace.Caller;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
@@ -44,7 +45,11 @@ public class AclService {
     private final Outbox outbox;
     private final DetachedEvents detached;
 
-    public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached) {
+    private final LockGuard locks;
+
+    public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached,
+            LockGuard locks) {
+        this.locks = locks;
         this.namespace = namespace;
         this.json = json;
         this.outbox = outbox;
@@ -140,9 +145,11 @@ public class AclService {
     }
 
     /** Replaces the ACL of {@code path} (SHARE needed) and records {@code acl.changed}. */
-    public Uni<AclApi.View> replace(FsPath path, AclApi.Document document, Caller caller) {
+    public Uni<AclApi.View> replace(FsPath path, AclApi.Document document, Caller caller, Set<String> lockTokens) {
         Acl wanted = parse(document);
-        return require(path, caller, Permission.SHARE, "change ACL").flatMap(entry -> acls(List.of(entry.entryId))
+        return require(path, caller, Permission.SHARE, "change ACL").flatMap(entry -> locks
+                .requireWritable(path, caller.id(), lockTokens, "acl").replaceWith(entry))
+                .flatMap(entry -> acls(List.of(entry.entryId))
                 .flatMap(before -> Panache.getSession().flatMap(session -> session.createNativeQuery(
                         "INSERT INTO acls (entry_id, inherit, grants, updated_by, updated_at) "
                                 + "VALUES (:e, :i, CAST(CAST(:g AS text) AS jsonb), :u, now()) ON CONFLICT (entry_id) DO UPDATE "

@@ -84,6 +84,7 @@ public class FileResource {
                 new UploadPipeline.Conditions(ifMatch, ifNoneMatch != null));
         return Response.status(result.created() ? 201 : 200).header("ETag", result.etag())
                 .header("Location", "/api/v1/files" + result.path()).type(MediaType.APPLICATION_JSON).entity(result)
+                .header("X-P2pfs-Conflict", result.conflict() == null ? null : result.conflict().strategy())
                 .build();
     }
 

@@ -14,6 +14,8 @@ import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.datapath.DataPathConfig;
 import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.metadata.locks.LockGuard;
+import io.p2pfs.metadata.policies.VersionRetention;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -32,9 +34,13 @@ public class NamespaceService {
     private final DataPathConfig.Placement placement;
     private final KeyRing keys;
     private final AclService acls;
+    private final LockGuard locks;
+    private final VersionRetention retention;
 
     public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys,
-            AclService acls) {
+            AclService acls, LockGuard locks, VersionRetention retention) {
+        this.locks = locks;
+        this.retention = retention;
         this.keys = keys;
         this.acls = acls;
         this.namespace = namespace;
@@ -115,8 +121,10 @@ public class NamespaceService {
 
     @WithTransaction
     public Uni<NamespaceApi.Created> mkdir(FsPath path, boolean parents, Caller caller) {
-        return acls.requireMkdir(path, caller).flatMap(v -> namespace.mkdirs(path, parents, caller.id()))
-                .flatMap(created -> {
+        java.util.Set<String> tokens = locks.presentedTokens();
+        return acls.requireMkdir(path, caller)
+                .flatMap(v -> locks.requireWritable(path, caller.id(), tokens, "mkdir"))
+                .flatMap(v -> namespace.mkdirs(path, parents, caller.id())).flatMap(created -> {
             return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
                     EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
                             dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
@@ -130,9 +138,10 @@ public class NamespaceService {
         if (path.isRoot()) {
             throw new Conflict("/ cannot be deleted.");
         }
+        java.util.Set<String> tokens = locks.presentedTokens();
         return acls.require(path, caller, Permission.DELETE, "delete").flatMap(entry -> {
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
-            return children.flatMap(count -> {
+            return locks.requireWritable(path, caller.id(), tokens, "delete").replaceWith(children).flatMap(count -> {
                 if (count > 0) {
                     throw new Conflict(path + " is not empty.");
                 }
@@ -165,6 +174,7 @@ public class NamespaceService {
         if (path.isRoot()) {
             throw new Conflict("/ is a directory.");
         }
+        java.util.Set<String> tokens = locks.presentedTokens();
         // Locked as it is first read: the session must not hold the entry unlocked beforehand.
         return namespace.requireDir(path.parent()).flatMap(parent -> namespace.childForUpdate(parent.entryId,
                 path.name())).flatMap(entry -> {
@@ -175,7 +185,10 @@ public class NamespaceService {
                         throw new Conflict(path + " is a directory.");
                     }
                     // Checked after the locking read: the entry must not be in the session unlocked first.
-                    return acls.require(path, caller, Permission.WRITE, "restore").flatMap(checked -> FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)).flatMap(old -> {
+                    return acls.require(path, caller, Permission.WRITE, "restore")
+                            .flatMap(checked -> locks.requireWritable(path, caller.id(), tokens, "restore"))
+                            .flatMap(v -> FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)))
+                            .flatMap(old -> {
                         if (old == null) {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
@@ -200,6 +213,7 @@ public class NamespaceService {
                                                 + "WHERE entry_id = :e AND version = :n")
                                         .setParameter("next", next).setParameter("e", entry.entryId)
                                         .setParameter("n", n).executeUpdate()))
+                                .flatMap(v -> retention.applyAt(path, entry.entryId, next))
                                 .flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path),
                                         EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
                                                 EventTypes.FILE_RESTORED, path.toString(),
@@ -208,7 +222,7 @@ public class NamespaceService {
                                 .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
                                         HexFormat.of().formatHex(copy.contentSha256), copy.createdBy, copy.createdAt,
                                         copy.chunkCount, true));
-                    }));
+                    });
                 });
     }
 }

@@ -1,0 +1,196 @@
+package io.p2pfs.metadata.locks;
+
+import io.p2pfs.common.events.AuditData;
+import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.BadRequest;
+import io.p2pfs.common.problem.Forbidden;
+import io.p2pfs.common.problem.NotFound;
+import io.p2pfs.common.problem.PreconditionFailed;
+import io.p2pfs.common.reactive.Sequence;
+import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.acl.Permission;
+import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.namespace.Entry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Grants, renews, releases, lists and expires locks (design §7). State lives only in the
+ * {@code locks} table: grants serialise on an advisory lock, expiry is decided by the database's
+ * clock, and the sweep claims expired rows with {@code FOR UPDATE SKIP LOCKED}, so any number of
+ * replicas may run side by side.
+ */
+@ApplicationScoped
+public class LeaseService {
+
+    private final PathEntries entries;
+    private final Outbox outbox;
+    private final LockDenials denials;
+    private final LocksConfig config;
+
+    private final AclService acls;
+
+    public LeaseService(PathEntries entries, Outbox outbox, LockDenials denials, LocksConfig config,
+            AclService acls) {
+        this.acls = acls;
+        this.entries = entries;
+        this.outbox = outbox;
+        this.denials = denials;
+        this.config = config;
+    }
+
+    @WithTransaction
+    public Uni<LockApi.Granted> acquire(FsPath path, LockApi.LockRequest request, Caller caller) {
+        LockMode mode = request == null || request.mode() == null ? LockMode.EXCLUSIVE : request.mode();
+        int ttl = ttl(request == null ? null : request.ttlSeconds(), config.defaultTtlSeconds());
+        return acls.requireChain(path, caller, Permission.WRITE, "lock").flatMap(chain -> {
+            Entry entry = chain.get(chain.size() - 1);
+            requireNotRoot(caller, entry, "lock");
+            String entryPath = Lease.entryPath(PathEntries.ids(chain));
+            return LockGuard.advisory("pg_advisory_xact_lock").flatMap(v -> PathEntries.databaseNow())
+                    .flatMap(now -> overlapping(chain, entryPath, now).flatMap(live -> {
+                        for (Lease held : live) {
+                            if (!mode.compatibleWith(held.mode)) {
+                                denials.denied(caller.id(), path, "lock", mode, held);
+                                throw LockGuard.locked(path, held);
+                            }
+                        }
+                        String token = LockTokens.newToken();
+                        Lease lease = new Lease();
+                        lease.entryId = entry.entryId;
+                        lease.entryPath = entryPath;
+                        lease.mode = mode;
+                        lease.ownerId = caller.id();
+                        lease.tokenHash = LockTokens.hash(token);
+                        lease.ttlSeconds = ttl;
+                        lease.acquiredAt = now;
+                        lease.expiresAt = now.plusSeconds(ttl);
+                        return lease.persistAndFlush()
+                                .flatMap(saved -> record(EventTypes.LOCK_ACQUIRED, path.toString(), lease, caller.id()))
+                                .map(event -> new LockApi.Granted(token, mode, lease.expiresAt, lease.ownerId,
+                                        path.toString(), ttl));
+                    }));
+        });
+    }
+
+    @WithTransaction
+    public Uni<LockApi.Renewed> renew(FsPath path, Set<String> tokens, LockApi.RenewRequest request, Caller caller) {
+        Integer wanted = request == null ? null : request.ttlSeconds();
+        return held(path, tokens, caller).flatMap(lease -> PathEntries.databaseNow().flatMap(now -> {
+            lease.ttlSeconds = ttl(wanted, lease.ttlSeconds);
+            lease.expiresAt = now.plusSeconds(lease.ttlSeconds);
+            return record(EventTypes.LOCK_RENEWED, path.toString(), lease, caller.id())
+                    .map(event -> new LockApi.Renewed(lease.mode, lease.expiresAt, lease.ownerId, path.toString(),
+                            lease.ttlSeconds));
+        }));
+    }
+
+    @WithTransaction
+    public Uni<Void> release(FsPath path, Set<String> tokens, Caller caller) {
+        return held(path, tokens, caller).flatMap(lease -> lease.delete()
+                .flatMap(v -> record(EventTypes.LOCK_RELEASED, path.toString(), lease, caller.id())))
+                .replaceWithVoid();
+    }
+
+    /** The live locks that bind {@code path}: on it, on an ancestor, or (for a directory) below it. */
+    @WithSession
+    public Uni<List<LockApi.LockInfo>> list(FsPath path, Caller caller) {
+        return acls.requireChain(path, caller, Permission.READ, "list locks").flatMap(chain -> {
+            String entryPath = Lease.entryPath(PathEntries.ids(chain));
+            return PathEntries.databaseNow().flatMap(now -> overlapping(chain, entryPath, now))
+                    .flatMap(this::describe);
+        });
+    }
+
+    private Uni<List<LockApi.LockInfo>> describe(List<Lease> live) {
+        List<LockApi.LockInfo> out = new ArrayList<>();
+        return Sequence.forEach(live, lease -> entries.pathOf(lease.entryId).invoke(p -> out.add(
+                new LockApi.LockInfo(p, lease.mode, lease.ownerId, lease.acquiredAt, lease.expiresAt))))
+                .replaceWith(out);
+    }
+
+    /**
+     * Deletes expired locks (at most one batch) with a {@code lock.expired} event each. Rows are
+     * claimed with {@code SKIP LOCKED}: replicas sweeping at once split the work, and a lock being
+     * renewed right now is left to its renewal.
+     */
+    @WithTransaction
+    public Uni<Integer> sweepExpired() {
+        return PathEntries.databaseNow().flatMap(now -> Panache.getSession().flatMap(session -> session
+                .createNativeQuery("SELECT * FROM locks WHERE expires_at <= :now ORDER BY expires_at LIMIT :n "
+                        + "FOR UPDATE SKIP LOCKED", Lease.class)
+                .setParameter("now", now).setParameter("n", config.sweepBatch()).getResultList()))
+                .flatMap(expired -> Sequence.forEach(expired, lease -> entries.pathOf(lease.entryId)
+                        .flatMap(path -> record(EventTypes.LOCK_EXPIRED, path, lease, "system:lock-sweeper"))
+                        .flatMap(event -> lease.delete())).replaceWith(expired.size()));
+    }
+
+    /** The live lock on exactly {@code path} that the caller holds with one of {@code tokens}; 412 if none. */
+    private Uni<Lease> held(FsPath path, Set<String> tokens, Caller caller) {
+        if (tokens.isEmpty()) {
+            throw new BadRequest("The Lock-Token header must name the lock.");
+        }
+        List<byte[]> presented = tokens.stream().map(LockTokens::hash).toList();
+        return target(path).flatMap(chain -> PathEntries.databaseNow().flatMap(now -> Lease.<Lease>find(
+                "entryId = ?1 and ownerId = ?2 and expiresAt > ?3", chain.get(chain.size() - 1).entryId,
+                caller.id(), now).withLock(LockModeType.PESSIMISTIC_WRITE).list()))
+                .map(mine -> mine.stream().filter(l -> l.heldBy(caller.id(), presented)).findFirst()
+                        .orElseThrow(() -> new PreconditionFailed("No live lock of yours on " + path
+                                + " has this Lock-Token (it may have expired).")));
+    }
+
+    /** The entries from the root to {@code path}; 404 unless the path exists. */
+    private Uni<List<Entry>> target(FsPath path) {
+        return entries.existingPrefix(path).map(chain -> {
+            if (chain.size() != path.segments().size() + 1) {
+                throw new NotFound("Nothing at " + path + ".");
+            }
+            return chain;
+        });
+    }
+
+    private static Uni<List<Lease>> overlapping(List<Entry> chain, String entryPath, Instant now) {
+        return Lease.list("expiresAt > ?1 and (entryId in ?2 or entryPath like ?3) order by acquiredAt", now,
+                PathEntries.ids(chain), entryPath + "%");
+    }
+
+    /** The root only for admins: a lock there would bind everyone. */
+    static void requireNotRoot(Caller caller, Entry entry, String what) {
+        if (entry.entryId == Entry.ROOT_ID && !caller.admin()) {
+            throw new Forbidden("Only an admin may " + what + " /.");
+        }
+    }
+
+    private static int ttl(Integer requested, int fallback) {
+        int ttl = requested == null ? fallback : requested;
+        if (ttl < 1 || ttl > 3600) {
+            throw new BadRequest("ttlSeconds must be between 1 and 3600.");
+        }
+        return ttl;
+    }
+
+    private Uni<?> record(String type, String path, Lease lease, String actor) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("path", path);
+        details.put("mode", lease.mode.name());
+        details.put("owner", lease.ownerId);
+        details.put("ttlSeconds", lease.ttlSeconds);
+        details.put("expiresAt", lease.expiresAt.toString());
+        return outbox.record(Topics.LOCKS, UploadPipeline.pathKey(FsPath.parse(path)), type, path,
+                AuditData.success(actor, type, path, details));
+    }
+}

@@ -1,0 +1,77 @@
+package io.p2pfs.metadata.locks;
+
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.metadata.namespace.Entry;
+import io.p2pfs.metadata.namespace.Namespace;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The entries along a path, which locks and policies are attached to, and the database's clock,
+ * which decides lease expiry the same way on every replica. Runs in the caller's session.
+ */
+@ApplicationScoped
+public class PathEntries {
+
+    private final Namespace namespace;
+
+    public PathEntries(Namespace namespace) {
+        this.namespace = namespace;
+    }
+
+    /**
+     * The entries from the root down along {@code path}, as far as they exist: the whole path
+     * when it exists, else its deepest existing ancestor and those above it.
+     */
+    public Uni<List<Entry>> existingPrefix(FsPath path) {
+        return Entry.<Entry>findById(Entry.ROOT_ID).flatMap(root -> {
+            List<Entry> found = new ArrayList<>();
+            found.add(root);
+            return descend(found, path, 0);
+        });
+    }
+
+    private Uni<List<Entry>> descend(List<Entry> found, FsPath path, int depth) {
+        Entry last = found.get(found.size() - 1);
+        if (depth == path.segments().size() || !last.isDir()) {
+            return Uni.createFrom().item(found);
+        }
+        return namespace.child(last.entryId, path.segments().get(depth)).flatMap(child -> {
+            if (child == null) {
+                return Uni.createFrom().item(found);
+            }
+            found.add(child);
+            return descend(found, path, depth + 1);
+        });
+    }
+
+    /** The path of an entry, rebuilt from its ancestors' sealed names. */
+    public Uni<String> pathOf(long entryId) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "WITH RECURSIVE up(entry_id, parent_id, depth) AS ("
+                        + "SELECT entry_id, parent_id, 0 FROM entries WHERE entry_id = :id "
+                        + "UNION ALL SELECT e.entry_id, e.parent_id, up.depth + 1 FROM entries e "
+                        + "JOIN up ON e.entry_id = up.parent_id) "
+                        + "SELECT e.* FROM entries e JOIN up ON up.entry_id = e.entry_id ORDER BY up.depth DESC",
+                Entry.class).setParameter("id", entryId).getResultList())
+                .map(rootFirst -> rootFirst.stream().filter(e -> e.parentId != null).map(namespace::nameOf)
+                        .collect(Collectors.joining("/", "/", "")));
+    }
+
+    /** Now, by the database's clock (microseconds), in the current transaction. */
+    public static Uni<Instant> databaseNow() {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS bigint)", Long.class)
+                .getSingleResult())
+                .map(micros -> Instant.EPOCH.plusNanos(micros * 1000));
+    }
+
+    public static List<Long> ids(List<Entry> entries) {
+        return entries.stream().map(e -> e.entryId).toList();
+    }
+}
