@@ -162,4 +162,31 @@ class PolicyTests {
                     .toString().equals("[2]")));
         });
     }
+
+    @Test
+    void keepDaysPrunesFilesNobodyWritesThroughTheSweep() {
+        put(TOKEN, dir, settings("keepDays", 1)).statusCode(200);
+        String path = dir + "/sub/idle.txt";
+        for (int v = 1; v <= 3; v++) {
+            given().auth().oauth2(TOKEN).body("idle " + v).put("/api/v1/files" + path).then()
+                    .statusCode(v == 1 ? 201 : 200);
+        }
+        long entry = entryId(path);
+        given().auth().oauth2(TOKEN).get("/api/v1/versions" + path).then().statusCode(200)
+                .body("version", equalTo(List.of(3, 2, 1)));
+        // Versions 1 and 2 (and the current one) age past the policy; nobody writes the file again.
+        assertEquals(3, TestPeers.count("WITH aged AS (UPDATE versions SET created_at = now() - interval '3 days' "
+                + "WHERE entry_id = " + entry + " RETURNING 1) SELECT count(*) FROM aged"));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                given().auth().oauth2(TOKEN).get("/api/v1/versions" + path).then().statusCode(200)
+                        .body("version", equalTo(List.of(3))));
+        assertEquals(List.of("3"), TestPeers.rows("SELECT DISTINCT version::text FROM version_chunks WHERE "
+                + "entry_id = " + entry + " ORDER BY 1"));
+        given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).body(equalTo("idle 3"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1,
+                KafkaRecords.events("p2pfs.files", ev -> ev.path("type").asText().equals("file.versions-pruned")
+                        && ev.path("subject").asText().equals(path)
+                        && ev.path("data").path("details").path("prunedVersions").toString().equals("[1,2]"))
+                        .size()));
+    }
 }

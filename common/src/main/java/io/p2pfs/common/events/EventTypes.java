@@ -16,6 +16,8 @@ public final class EventTypes {
     public static final String FILE_RESTORED = "file.restored";
     public static final String DIR_CREATED = "dir.created";
     public static final String FILE_CONFLICT = "file.conflict";
+    /** Retention let old versions of a file go without a new upload (the sweep). */
+    public static final String VERSIONS_PRUNED = "file.versions-pruned";
 
     public static final String LOCK_ACQUIRED = "lock.acquired";
     public static final String LOCK_RENEWED = "lock.renewed";

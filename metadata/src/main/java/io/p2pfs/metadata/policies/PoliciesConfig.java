@@ -12,4 +12,8 @@ public interface PoliciesConfig {
 
     @WithDefault("FAIL")
     ConflictStrategy defaultConflictStrategy();
+
+    /** How often retention is applied to files that are not being written. */
+    @WithDefault("10m")
+    java.time.Duration retentionSweepInterval();
 }
