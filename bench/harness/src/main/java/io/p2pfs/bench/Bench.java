@@ -35,6 +35,7 @@ public final class Bench {
             .format(Instant.now());
     private Long metadataPid;
     private Double metadataPeakDuringLarge;
+    private String loadAtStart;
 
     Bench(BenchOptions options) {
         this.options = options;
@@ -79,6 +80,7 @@ public final class Bench {
     }
 
     Report run() throws Exception {
+        loadAtStart = loadAverage();
         Files.createDirectories(options.workDir());
         log("machine limits (%d MiB probes, %d rounds)", Math.min(options.sizeMib(), 1024), options.rounds());
         Limits.Measured limits = Limits.measure(options.workDir(), Math.min(options.sizeBytes(), 1L << 30),
@@ -239,6 +241,8 @@ public final class Bench {
                 java.time.temporal.ChronoUnit.SECONDS)));
         report.setup(String.format(Locale.ROOT, "machine: %d cores (%s), %.0f GiB memory, %s",
                 limits.cores(), cpu, memTotalGib(), osName()));
+        report.setup("load average (1, 5, 15 min) at the start: " + loadAtStart + "; at the end: " + loadAverage()
+                + " (anything else running on the machine shares its cores with both systems)");
         report.setup("JDK: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
         report.setup("p2pfs " + options.projectVersion() + ": " + (p2pfs != null ? p2pfs.describe()
                 : "not run (--no-p2pfs)"));
@@ -325,6 +329,15 @@ public final class Bench {
                     .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0).orElse(0.0);
         } catch (Exception e) {
             return 0;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
         }
     }
 
