@@ -35,6 +35,8 @@ public final class Bench {
             .format(Instant.now());
     private Long metadataPid;
     private Double metadataPeakDuringLarge;
+    // Content is new in every run: p2pfs deduplicates chunks it already holds, also from earlier runs.
+    private final long seed = new java.security.SecureRandom().nextLong();
     private String loadAtStart;
 
     Bench(BenchOptions options) {
@@ -134,7 +136,7 @@ public final class Bench {
     }
 
     private void largeFile(List<StorageSystem> order, int round) throws Exception {
-        Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(), 1000 + round);
+        Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(), seed + 1000 + round);
         for (StorageSystem system : order) {
             String path = base(system) + "/large-" + round + ".bin";
             RssSampler sampler = system instanceof P2pfsSystem && round == 0 ? RssSampler.start(metadataPid) : null;
@@ -160,7 +162,7 @@ public final class Bench {
 
     private void smallFiles(List<StorageSystem> order, int round) throws Exception {
         int files = options.smallFiles();
-        byte[] contents = Payloads.random(files * options.smallKib() * 1024, 5000 + round);
+        byte[] contents = Payloads.random(files * options.smallKib() * 1024, seed + 5000 + round);
         ExecutorService clients = Executors.newFixedThreadPool(options.clients());
         try {
             for (StorageSystem system : order) {
@@ -196,9 +198,9 @@ public final class Bench {
 
     private void incremental(List<StorageSystem> order, int round) throws Exception {
         Path first = Payloads.randomFile(options.workDir().resolve("incremental-a.bin"), options.sizeBytes(),
-                2000 + round);
+                seed + 2000 + round);
         Path second = Payloads.withInsertion(first, options.workDir().resolve("incremental-b.bin"),
-                (long) options.insertMib() << 20, 3000 + round);
+                (long) options.insertMib() << 20, seed + 3000 + round);
         long secondSize = Files.size(second);
         for (StorageSystem system : order) {
             String path = base(system) + "/incremental-" + round + ".bin";
@@ -227,7 +229,7 @@ public final class Bench {
         log("memory: streaming a %d MiB upload while sampling the metadata service's RSS", options.memoryMib());
         try (RssSampler sampler = RssSampler.start(metadataPid)) {
             p2pfs.upload(path, HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> Payloads.randomStream(bytes, 4000)), bytes));
+                    HttpRequest.BodyPublishers.ofInputStream(() -> Payloads.randomStream(bytes, seed + 4000)), bytes));
             sampler.close();
             p2pfs.delete(path);
             return sampler.peakMib();
