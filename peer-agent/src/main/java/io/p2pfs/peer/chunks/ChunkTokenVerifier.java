@@ -7,6 +7,7 @@ import io.p2pfs.common.problem.Unauthorized;
 import io.p2pfs.peer.PeerConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
 import io.smallrye.jwt.auth.principal.DefaultJWTParser;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -40,7 +41,10 @@ public class ChunkTokenVerifier {
         context.setRequiredClaims(Set.of("sub", "aud", ChunkTokens.OP_CLAIM, "exp", "iat"));
         context.setClockSkew(5);
         config.tlsCa().ifPresent(ca -> context.setTlsCertificatePath(ca.toString()));
-        parser = new DefaultJWTParser(context);
+        // A factory of our own, used through parse(token): it keeps one key resolver, so the key set
+        // is fetched once and cached. parse(token, context) instead builds a new factory, resolver
+        // and HTTPS fetch of the key set for every token it checks.
+        parser = new DefaultJWTParser(context, new DefaultJWTCallerPrincipalFactory());
     }
 
     /** Returns normally only if {@code token} authorizes {@code op} on {@code chunkId} at {@code nodeId}. */
@@ -50,7 +54,7 @@ public class ChunkTokenVerifier {
         }
         JsonWebToken jwt;
         try {
-            jwt = parser.parse(token.trim(), context);
+            jwt = parser.parse(token.trim());
         } catch (ParseException e) {
             Log.debugf("chunk token refused: %s", e.getMessage());
             throw new Unauthorized("The chunk token is not valid (signature, issuer, algorithm or expiry).");

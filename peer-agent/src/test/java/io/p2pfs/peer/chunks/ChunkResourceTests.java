@@ -130,6 +130,22 @@ class ChunkResourceTests {
     }
 
     @Test
+    void keySetIsFetchedOnceNotForEveryToken() {
+        byte[] first = TestChunks.random(2_000);
+        String firstId = TestChunks.id(first);
+        put(firstId, first, TestChunks.token(firstId, "write")).then().statusCode(201);
+        int fetched = TestChunkTokens.shared().jwksRequests();
+        for (int i = 0; i < 8; i++) {
+            byte[] body = TestChunks.random(2_000);
+            String id = TestChunks.id(body);
+            put(id, body, TestChunks.token(id, "write")).then().statusCode(201);
+            given().header("Chunk-Token", TestChunks.token(id, "read")).get("/chunks/" + id).then().statusCode(200);
+        }
+        assertEquals(fetched, TestChunkTokens.shared().jwksRequests(),
+                "16 chunk operations with tokens of a known key fetch no key set");
+    }
+
+    @Test
     void keyRotationAtTheMetadataServiceIsPickedUp() {
         byte[] body = TestChunks.random(4_000);
         String id = TestChunks.id(body);

@@ -1,0 +1,369 @@
+package io.p2pfs.bench;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * One benchmark run: the machine's limits, then every workload on p2pfs and HDFS one after the
+ * other (the order flips each round), for several rounds; reports medians. Figures are only ever
+ * compared with figures of the same run.
+ */
+public final class Bench {
+
+    enum Metric {
+        WRITE, READ, CREATES, STATS, LIST, INCREMENTAL
+    }
+
+    private final BenchOptions options;
+    private final Map<Metric, Map<String, List<Double>>> results = new EnumMap<>(Metric.class);
+    private final List<String> incrementalNotes = new ArrayList<>();
+    private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    private Long metadataPid;
+    private Double metadataPeakDuringLarge;
+    // Content is new in every run: p2pfs deduplicates chunks it already holds, also from earlier runs.
+    private final long seed = new java.security.SecureRandom().nextLong();
+    private String loadAtStart;
+
+    Bench(BenchOptions options) {
+        this.options = options;
+        for (Metric metric : Metric.values()) {
+            results.put(metric, new LinkedHashMap<>());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("p2pfs.project.root", ".")).toAbsolutePath().normalize();
+        if (java.util.Arrays.asList(args).contains("--help")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args, root);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Report report = new Bench(options).run();
+        System.out.println();
+        System.out.print(report.text());
+        if (options.doc() != null) {
+            report.writeInto(options.doc(), heading(options));
+            System.out.println("written into " + root.relativize(options.doc().toAbsolutePath().normalize()));
+        }
+        // Hadoop leaves non-daemon threads behind after shutdown.
+        System.exit(0);
+    }
+
+    static String heading(BenchOptions options) {
+        return "## p2pfs beside HDFS (" + DateTimeFormatter.ISO_LOCAL_DATE.withZone(ZoneOffset.UTC)
+                .format(Instant.now()) + ", `bench/run` with " + describeSizes(options) + ")";
+    }
+
+    private static String describeSizes(BenchOptions o) {
+        return String.format(Locale.ROOT, "`--size-mib %d --rounds %d --small-files %d --memory-mib %d`%s",
+                o.sizeMib(), o.rounds(), o.smallFiles(), o.memoryMib(), o.p2pfs() ? "" : " `--no-p2pfs`");
+    }
+
+    Report run() throws Exception {
+        loadAtStart = loadAverage();
+        Files.createDirectories(options.workDir());
+        log("machine limits (%d MiB probes, %d rounds)", Math.min(options.sizeMib(), 1024), options.rounds());
+        Limits.Measured limits = Limits.measure(options.workDir(), Math.min(options.sizeBytes(), 1L << 30),
+                options.smallFiles(), options.clients(), options.rounds());
+        List<StorageSystem> systems = new ArrayList<>();
+        Path hdfsDir = options.workDir().resolve("hdfs");
+        deleteTree(hdfsDir);
+        log("starting HDFS MiniDFSCluster (3 DataNodes) under %s", hdfsDir);
+        HdfsSystem hdfs = new HdfsSystem(hdfsDir);
+        P2pfsSystem p2pfs = null;
+        Report report = new Report();
+        try {
+            if (options.p2pfs()) {
+                p2pfs = new P2pfsSystem(new P2pfsSystem.Settings(options.metadata(), options.tracker(),
+                        options.keycloak(), options.user(), options.password(), options.stackDir()));
+                metadataPid = RssSampler.javaPidOf(options.stackDir(), "metadata");
+                p2pfs.bytesReceivedByStorageNodes();
+                systems.add(p2pfs);
+            }
+            systems.add(hdfs);
+            for (StorageSystem system : systems) {
+                system.mkdirs(base(system));
+            }
+            for (int round = 0; round < options.rounds(); round++) {
+                List<StorageSystem> order = new ArrayList<>(systems);
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                largeFile(order, round);
+                smallFiles(order, round);
+                incremental(order, round);
+            }
+            Double memoryPeak = null;
+            double baseline = 0;
+            if (p2pfs != null && options.memoryMib() > 0) {
+                baseline = RssSampler.currentMib(metadataPid);
+                memoryPeak = memory(p2pfs);
+            }
+            fill(report, limits, systems, hdfs, p2pfs, memoryPeak, baseline);
+        } finally {
+            if (p2pfs != null) {
+                p2pfs.close();
+            }
+            hdfs.close();
+        }
+        return report;
+    }
+
+    private String base(StorageSystem system) {
+        return (system instanceof P2pfsSystem p ? p.root() : "") + "/bench-" + runId;
+    }
+
+    private void largeFile(List<StorageSystem> order, int round) throws Exception {
+        Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(), seed + 1000 + round);
+        for (StorageSystem system : order) {
+            String path = base(system) + "/large-" + round + ".bin";
+            RssSampler sampler = system instanceof P2pfsSystem && round == 0 ? RssSampler.start(metadataPid) : null;
+            double write = Limits.seconds(() -> system.write(path, file));
+            if (sampler != null) {
+                sampler.close();
+                metadataPeakDuringLarge = sampler.peakMib();
+            }
+            long[] read = new long[1];
+            double readSeconds = Limits.seconds(() -> read[0] = system.read(path));
+            if (read[0] != options.sizeBytes()) {
+                throw new IllegalStateException(system.name() + " read back " + read[0] + " of "
+                        + options.sizeBytes() + " bytes of " + path);
+            }
+            record(Metric.WRITE, system, options.sizeBytes() / write / 1e6);
+            record(Metric.READ, system, options.sizeBytes() / readSeconds / 1e6);
+            log("round %d %-5s large file: write %.1f MB/s, read %.1f MB/s", round + 1, system.name(),
+                    options.sizeBytes() / write / 1e6, options.sizeBytes() / readSeconds / 1e6);
+            system.delete(path);
+        }
+        Files.delete(file);
+    }
+
+    private void smallFiles(List<StorageSystem> order, int round) throws Exception {
+        int files = options.smallFiles();
+        byte[] contents = Payloads.random(files * options.smallKib() * 1024, seed + 5000 + round);
+        ExecutorService clients = Executors.newFixedThreadPool(options.clients());
+        try {
+            for (StorageSystem system : order) {
+                String dir = base(system) + "/small-" + round;
+                system.mkdirs(dir);
+                double create = Limits.seconds(() -> parallel(clients, i -> system.writeSmall(dir + "/f-" + i,
+                        java.util.Arrays.copyOfRange(contents, i * options.smallKib() * 1024,
+                                (i + 1) * options.smallKib() * 1024))));
+                double stat = Limits.seconds(() -> parallel(clients, i -> system.stat(dir + "/f-" + i)));
+                int listings = options.clients();
+                double list = Limits.seconds(() -> {
+                    List<Future<Integer>> counts = new ArrayList<>();
+                    for (int c = 0; c < listings; c++) {
+                        counts.add(clients.submit(() -> system.list(dir)));
+                    }
+                    for (Future<Integer> count : counts) {
+                        if (count.get() != files) {
+                            throw new IllegalStateException(system.name() + " listed " + count.get() + " of " + files
+                                    + " files in " + dir);
+                        }
+                    }
+                });
+                record(Metric.CREATES, system, files / create);
+                record(Metric.STATS, system, files / stat);
+                record(Metric.LIST, system, (double) files * listings / list);
+                log("round %d %-5s small files: %.0f creates/s, %.0f stats/s, %.0f entries listed/s", round + 1,
+                        system.name(), files / create, files / stat, (double) files * listings / list);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private void incremental(List<StorageSystem> order, int round) throws Exception {
+        Path first = Payloads.randomFile(options.workDir().resolve("incremental-a.bin"), options.sizeBytes(),
+                seed + 2000 + round);
+        Path second = Payloads.withInsertion(first, options.workDir().resolve("incremental-b.bin"),
+                (long) options.insertMib() << 20, seed + 3000 + round);
+        long secondSize = Files.size(second);
+        for (StorageSystem system : order) {
+            String path = base(system) + "/incremental-" + round + ".bin";
+            system.write(path, first);
+            long before = system.bytesReceivedByStorageNodes();
+            StorageSystem.WriteOutcome outcome = system.write(path, second);
+            long sent = system.bytesReceivedByStorageNodes() - before;
+            double fraction = sent / ((double) system.replicationFactor() * secondSize);
+            record(Metric.INCREMENTAL, system, fraction);
+            String chunks = outcome.chunks() >= 0 ? String.format(Locale.ROOT, ", %d of %d chunks sent",
+                    outcome.chunksSent(), outcome.chunks()) : "";
+            log("round %d %-5s incremental: %d bytes to storage nodes = %.4f of R x file%s", round + 1,
+                    system.name(), sent, fraction, chunks);
+            if (system instanceof P2pfsSystem) {
+                incrementalNotes.add(outcome.chunksSent() + "/" + outcome.chunks());
+            }
+            system.delete(path);
+        }
+        Files.delete(first);
+        Files.delete(second);
+    }
+
+    private double memory(P2pfsSystem p2pfs) throws Exception {
+        long bytes = options.memoryMib() << 20;
+        String path = base(p2pfs) + "/memory.bin";
+        log("memory: streaming a %d MiB upload while sampling the metadata service's RSS", options.memoryMib());
+        try (RssSampler sampler = RssSampler.start(metadataPid)) {
+            p2pfs.upload(path, HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> Payloads.randomStream(bytes, seed + 4000)), bytes));
+            sampler.close();
+            p2pfs.delete(path);
+            return sampler.peakMib();
+        }
+    }
+
+    private void fill(Report report, Limits.Measured limits, List<StorageSystem> systems, HdfsSystem hdfs,
+            P2pfsSystem p2pfs, Double memoryPeak, double memoryBaseline) {
+        String cpu = cpuModel();
+        report.setup("date: " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS)));
+        report.setup(String.format(Locale.ROOT, "machine: %d cores (%s), %.0f GiB memory, %s",
+                limits.cores(), cpu, memTotalGib(), osName()));
+        report.setup("load average (1, 5, 15 min) at the start: " + loadAtStart + "; at the end: " + loadAverage()
+                + " (anything else running on the machine shares its cores with both systems)");
+        report.setup("JDK: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
+        report.setup("p2pfs " + options.projectVersion() + ": " + (p2pfs != null ? p2pfs.describe()
+                : "not run (--no-p2pfs)"));
+        report.setup(hdfs.describe());
+        report.setup(String.format(Locale.ROOT, "workloads: large file %d MiB; %d files of %d KiB by %d clients; "
+                + "incremental %d MiB + %d MiB inserted in the middle; memory %s; %d round(s), medians, "
+                + "order of the systems flipped every round; MB/s = 10^6 bytes/s", options.sizeMib(),
+                options.smallFiles(), options.smallKib(), options.clients(), options.sizeMib(), options.insertMib(),
+                options.memoryMib() > 0 && p2pfs != null ? options.memoryMib() + " MiB upload" : "not run",
+                options.rounds()));
+        String crypto = String.format(Locale.ROOT, "crypto limit, %d cores", limits.cores());
+        report.row(new Report.Row("large file write, MB/s (R=3)", median(Metric.WRITE, "p2pfs"),
+                median(Metric.WRITE, "HDFS"), crypto, limits.uploadCryptoMBps(), null));
+        report.row(new Report.Row("large file read, MB/s", median(Metric.READ, "p2pfs"), median(Metric.READ, "HDFS"),
+                "loopback HTTP", limits.httpMBps(), null));
+        report.row(new Report.Row("small files: creates/s", median(Metric.CREATES, "p2pfs"),
+                median(Metric.CREATES, "HDFS"), "loopback HTTP requests/s", limits.httpSmallRequestsPerSecond(), null));
+        report.row(new Report.Row("small files: stat ops/s", median(Metric.STATS, "p2pfs"),
+                median(Metric.STATS, "HDFS"), "loopback HTTP requests/s", limits.httpSmallRequestsPerSecond(), null));
+        report.row(new Report.Row("small files: list, entries/s", median(Metric.LIST, "p2pfs"),
+                median(Metric.LIST, "HDFS"), null, null, null));
+        report.row(new Report.Row("incremental: bytes to storage nodes / (R × file)",
+                median(Metric.INCREMENTAL, "p2pfs"), median(Metric.INCREMENTAL, "HDFS"), null, null,
+                incrementalNotes.isEmpty() ? null : "p2pfs chunks sent / chunks of the second write, per round: "
+                        + String.join(", ", incrementalNotes) + "; lower is better"));
+        String memoryNote = memoryPeak == null ? "not measured" : String.format(Locale.ROOT,
+                "metadata service RSS %.0f MiB before the upload; peak %.0f MiB during the %d MiB large-file upload "
+                        + "of round 1; HDFS: the NameNode never sees file data and shares the harness JVM, so its "
+                        + "RSS is not comparable", memoryBaseline,
+                metadataPeakDuringLarge == null ? Double.NaN : metadataPeakDuringLarge, options.sizeMib());
+        report.row(new Report.Row("memory: metadata peak RSS, MiB, " + options.memoryMib() + " MiB upload",
+                memoryPeak, null, null, null, memoryNote));
+        report.limit("SHA-256, one core (JDK)", limits.sha256MBps(), "MB/s");
+        report.limit("AES-256-GCM, one core (JDK, 4 MiB chunks)", limits.aesGcmMBps(), "MB/s");
+        report.limit(crypto + " (2 x SHA-256 + AES-GCM per byte)", limits.uploadCryptoMBps(), "MB/s");
+        report.limit("sequential disk write + fsync", limits.diskFsyncMBps(), "MB/s");
+        report.limit("loopback HTTP PUT, trivial JDK server, plain HTTP/1.1", limits.httpMBps(), "MB/s");
+        report.limit(String.format(Locale.ROOT, "loopback HTTP 4 KiB PUTs by %d clients", options.clients()),
+                limits.httpSmallRequestsPerSecond(), "requests/s");
+    }
+
+    private Double median(Metric metric, String system) {
+        List<Double> values = results.get(metric).get(system);
+        return values == null || values.isEmpty() ? null : Stats.median(values);
+    }
+
+    private void record(Metric metric, StorageSystem system, double value) {
+        results.get(metric).computeIfAbsent(system.name(), k -> new ArrayList<>()).add(value);
+    }
+
+    interface Indexed {
+        void run(int i) throws Exception;
+    }
+
+    private void parallel(ExecutorService pool, Indexed work) throws Exception {
+        List<Future<?>> futures = new ArrayList<>();
+        int clients = options.clients();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            futures.add(pool.submit(() -> {
+                for (int i = client; i < options.smallFiles(); i += clients) {
+                    work.run(i);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : futures) {
+            future.get();
+        }
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1)
+                    .trim()).orElse("unknown CPU");
+        } catch (Exception e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static double memTotalGib() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal:")).findFirst()
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0).orElse(0.0);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + ", " + fields[1] + ", " + fields[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static String osName() {
+        try (Stream<String> lines = Files.lines(Path.of("/etc/os-release"))) {
+            return lines.filter(l -> l.startsWith("PRETTY_NAME=")).findFirst()
+                    .map(l -> l.substring(l.indexOf('=') + 1).replace("\"", "")).orElse(System.getProperty("os.name"));
+        } catch (Exception e) {
+            return System.getProperty("os.name");
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
+    }
+}
