@@ -1,22 +1,14 @@
 package io.p2pfs.metadata.locks;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.events.AuditData;
-import io.p2pfs.common.events.CloudEvent;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
-import io.p2pfs.common.outbox.OutboxConfig;
-import io.p2pfs.common.outbox.OutboxRelay;
-import io.p2pfs.metadata.datapath.UploadPipeline;
+import io.p2pfs.common.outbox.DetachedEvents;
 import io.p2pfs.common.paths.FsPath;
-import io.quarkus.logging.Log;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
+import io.p2pfs.metadata.datapath.UploadPipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Records a refused lock or a write refused by someone else's lock as a {@code lock.denied}
@@ -26,16 +18,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class LockDenials {
 
-    private final Pool pool;
-    private final ObjectMapper json;
-    private final OutboxConfig config;
-    private final OutboxRelay relay;
+    private final DetachedEvents events;
 
-    public LockDenials(Pool pool, ObjectMapper json, OutboxConfig config, OutboxRelay relay) {
-        this.pool = pool;
-        this.json = json;
-        this.config = config;
-        this.relay = relay;
+    public LockDenials(DetachedEvents events) {
+        this.events = events;
     }
 
     /**
@@ -55,22 +41,7 @@ public class LockDenials {
         details.put("expiresAt", holder.expiresAt.toString());
         AuditData data = new AuditData(actor, EventTypes.LOCK_DENIED, path.toString(), AuditData.Outcome.DENIED,
                 "locked by " + holder.ownerId, null, null, details);
-        CloudEvent event = CloudEvent.of(config.source(), EventTypes.LOCK_DENIED, path.toString(),
-                json.valueToTree(data));
-        String payload;
-        try {
-            payload = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            Log.warnf("lock.denied event not serializable: %s", e.getMessage());
-            return;
-        }
         // Not awaited: the refused transaction may hold a pooled connection this insert would otherwise wait for.
-        pool.preparedQuery("INSERT INTO outbox (event_id, topic, record_key, event_type, payload) "
-                + "VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(UUID.fromString(event.id()), Topics.LOCKS, UploadPipeline.pathKey(path),
-                        EventTypes.LOCK_DENIED, payload))
-                .subscribe().with(rows -> relay.wake(),
-                        failure -> Log.warnf("lock.denied event not recorded (%s): %s %s", failure.getMessage(),
-                                operation, path));
+        events.record(Topics.LOCKS, UploadPipeline.pathKey(path), EventTypes.LOCK_DENIED, path.toString(), data);
     }
 }
