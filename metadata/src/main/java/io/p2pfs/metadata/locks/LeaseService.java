@@ -15,6 +15,7 @@ import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.namespace.Caller;
 import io.p2pfs.metadata.namespace.Entry;
+import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -38,16 +39,18 @@ import java.util.Set;
 public class LeaseService {
 
     private final PathEntries entries;
+    private final Namespace namespace;
     private final Outbox outbox;
     private final LockDenials denials;
     private final LocksConfig config;
 
     private final AclService acls;
 
-    public LeaseService(PathEntries entries, Outbox outbox, LockDenials denials, LocksConfig config,
+    public LeaseService(PathEntries entries, Namespace namespace, Outbox outbox, LockDenials denials, LocksConfig config,
             AclService acls) {
         this.acls = acls;
         this.entries = entries;
+        this.namespace = namespace;
         this.outbox = outbox;
         this.denials = denials;
         this.config = config;
@@ -155,7 +158,7 @@ public class LeaseService {
 
     /** The entries from the root to {@code path}; 404 unless the path exists. */
     private Uni<List<Entry>> target(FsPath path) {
-        return entries.existingPrefix(path).map(chain -> {
+        return namespace.chain(path).map(chain -> {
             if (chain.size() != path.segments().size() + 1) {
                 throw new NotFound("Nothing at " + path + ".");
             }

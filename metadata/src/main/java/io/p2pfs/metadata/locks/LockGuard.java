@@ -3,6 +3,7 @@ package io.p2pfs.metadata.locks;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Locked;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.p2pfs.metadata.namespace.Namespace;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +22,12 @@ public class LockGuard {
     /** Advisory lock serialising lock grants against the changes they must see ('p2pfsLk'). */
     static final long LOCK_TABLE_KEY = 0x70327066734c6bL;
 
-    private final PathEntries entries;
+    private final Namespace namespace;
     private final LockDenials denials;
     private final HttpServerRequest request;
 
-    public LockGuard(PathEntries entries, LockDenials denials, HttpServerRequest request) {
-        this.entries = entries;
+    public LockGuard(Namespace namespace, LockDenials denials, HttpServerRequest request) {
+        this.namespace = namespace;
         this.denials = denials;
         this.request = request;
     }
@@ -45,7 +46,7 @@ public class LockGuard {
     public Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation) {
         List<byte[]> presented = tokens.stream().map(LockTokens::hash).toList();
         return advisory("pg_advisory_xact_lock_shared")
-                .flatMap(v -> entries.existingPrefix(path))
+                .flatMap(v -> namespace.chain(path))
                 .flatMap(chain -> PathEntries.databaseNow().flatMap(now -> Lease.<Lease>list(
                         "entryId in ?1 and expiresAt > ?2", PathEntries.ids(chain), now)))
                 .map(live -> {

@@ -1,13 +1,11 @@
 package io.p2pfs.metadata.locks;
 
-import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,32 +20,6 @@ public class PathEntries {
 
     public PathEntries(Namespace namespace) {
         this.namespace = namespace;
-    }
-
-    /**
-     * The entries from the root down along {@code path}, as far as they exist: the whole path
-     * when it exists, else its deepest existing ancestor and those above it.
-     */
-    public Uni<List<Entry>> existingPrefix(FsPath path) {
-        return Entry.<Entry>findById(Entry.ROOT_ID).flatMap(root -> {
-            List<Entry> found = new ArrayList<>();
-            found.add(root);
-            return descend(found, path, 0);
-        });
-    }
-
-    private Uni<List<Entry>> descend(List<Entry> found, FsPath path, int depth) {
-        Entry last = found.get(found.size() - 1);
-        if (depth == path.segments().size() || !last.isDir()) {
-            return Uni.createFrom().item(found);
-        }
-        return namespace.child(last.entryId, path.segments().get(depth)).flatMap(child -> {
-            if (child == null) {
-                return Uni.createFrom().item(found);
-            }
-            found.add(child);
-            return descend(found, path, depth + 1);
-        });
     }
 
     /** The path of an entry, rebuilt from its ancestors' sealed names. */

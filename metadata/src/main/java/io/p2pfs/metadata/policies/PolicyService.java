@@ -33,7 +33,7 @@ import java.util.Set;
 @ApplicationScoped
 public class PolicyService {
 
-    private final PathEntries entries;
+    private final Namespace namespace;
     private final LockGuard locks;
     private final Outbox outbox;
     private final PoliciesConfig config;
@@ -41,10 +41,10 @@ public class PolicyService {
 
     private final AclService acls;
 
-    public PolicyService(PathEntries entries, LockGuard locks, Outbox outbox, PoliciesConfig config,
+    public PolicyService(Namespace namespace, LockGuard locks, Outbox outbox, PoliciesConfig config,
             DataPathConfig.Placement placement, AclService acls) {
         this.acls = acls;
-        this.entries = entries;
+        this.namespace = namespace;
         this.locks = locks;
         this.outbox = outbox;
         this.config = config;
@@ -56,7 +56,7 @@ public class PolicyService {
      * through the existing directories above it. Runs in the caller's session.
      */
     public Uni<EffectivePolicy> effectiveFor(FsPath path) {
-        return entries.existingPrefix(path).flatMap(chain -> effective(chain.stream()
+        return namespace.chain(path).flatMap(chain -> effective(chain.stream()
                 .filter(Entry::isDir).toList()));
     }
 
