@@ -147,7 +147,7 @@ public class UploadPipeline {
         }
         Set<String> lockTokens = locks.presentedTokens();
         Plan plan = Db.inTransaction(session -> acls.requireWrite(path, who, "upload")
-                .flatMap(chain -> prepare(path, caller, conditions, lockTokens)));
+                .flatMap(chain -> prepare(path, chain, caller, conditions, lockTokens)));
         int writeQuorum = Math.min(2, plan.replicationFactor());
         MessageDigest content = sha256();
         List<Future<Placed>> placed = new ArrayList<>();
@@ -190,30 +190,30 @@ public class UploadPipeline {
         }
     }
 
-    private Uni<Plan> prepare(FsPath path, String caller, Conditions conditions, Set<String> lockTokens) {
-        return namespace.requireDir(path.parent()).flatMap(parent -> namespace.child(parent.entryId, path.name())
-                .flatMap(existing -> {
-                    if (existing != null) {
-                        if (existing.isDir()) {
-                            throw new Conflict(path + " is a directory.");
+    /** {@code chain}: the entries from the root to the file, or to its directory when it is new. */
+    private Uni<Plan> prepare(FsPath path, List<Entry> chain, String caller, Conditions conditions,
+            Set<String> lockTokens) {
+        boolean exists = chain.size() == path.segments().size() + 1;
+        Entry parent = chain.get(chain.size() - (exists ? 2 : 1));
+        Entry existing = exists ? chain.get(chain.size() - 1) : null;
+        if (existing != null && existing.isDir()) {
+            throw new Conflict(path + " is a directory.");
+        }
+        return locks.requireWritable(path, caller, lockTokens, "write")
+                .flatMap(v -> policies.effectiveFor(path)).flatMap(policy -> {
+                    Integer base = baseVersion(conditions, existing, policy.conflictStrategy());
+                    return replicas.liveCandidates().map(nodes -> {
+                        int r = policy.replicationFactor();
+                        int w = Math.min(2, r);
+                        if (nodes.size() < w) {
+                            throw new ServiceUnavailable("Only " + nodes.size() + " storage node(s) "
+                                    + "are up; an upload needs at least " + w + ".")
+                                    .withHeader("Retry-After", "30");
                         }
-                    }
-                    return locks.requireWritable(path, caller, lockTokens, "write")
-                            .flatMap(v -> policies.effectiveFor(path)).flatMap(policy -> {
-                                Integer base = baseVersion(conditions, existing, policy.conflictStrategy());
-                                return replicas.liveCandidates().map(nodes -> {
-                                    int r = policy.replicationFactor();
-                                    int w = Math.min(2, r);
-                                    if (nodes.size() < w) {
-                                        throw new ServiceUnavailable("Only " + nodes.size() + " storage node(s) "
-                                                + "are up; an upload needs at least " + w + ".")
-                                                .withHeader("Retry-After", "30");
-                                    }
-                                    return new Plan(parent.entryId, existing == null ? null : existing.entryId,
-                                            base, nodes, r, policy, lockTokens);
-                                });
-                            });
-                }));
+                        return new Plan(parent.entryId, existing == null ? null : existing.entryId,
+                                base, nodes, r, policy, lockTokens);
+                    });
+                });
     }
 
     /**
