@@ -297,25 +297,8 @@ class DataPathTests {
     @Test
     @Order(9)
     void aOneGibUploadAndDownloadStreamThroughAMetadataJvmWithA256MibHeap() throws Exception {
-        String database = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("p2pfs.test.database", String.class);
-        io.p2pfs.testing.TestPostgres postgres = io.p2pfs.testing.TestPostgres.shared();
-        java.util.Map<String, String> env = new java.util.HashMap<>();
-        env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
-        env.put("QUARKUS_HTTP_SSL_PORT", "0");
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
-        env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
-        env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
-        env.put("P2PFS_TRACKER_URL", io.p2pfs.testing.TestTracker.shared().url());
-        env.put("P2PFS_MASTER_KEY", org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("p2pfs.crypto.master-key", String.class));
         // ServiceProcess runs every service with -Xmx256m: the whole GiB must stream through that.
-        io.p2pfs.testing.ServiceProcess small = io.p2pfs.testing.ServiceProcess.start("metadata", env,
-                java.time.Duration.ofSeconds(180));
+        io.p2pfs.testing.ServiceProcess small = MetadataProcess.start(java.util.Map.of());
         try {
             long size = 1L << 30;
             String path = dir + "/one-gib.bin";

@@ -7,22 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.p2pfs.metadata.MetadataProcess;
 import io.p2pfs.metadata.MetadataTestResource;
 import io.p2pfs.metadata.TestPeers;
 import io.p2pfs.metadata.TestUsers;
-import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.ServiceProcess;
-import io.p2pfs.testing.TestPostgres;
 import io.p2pfs.testing.TestTokens;
-import io.p2pfs.testing.TestTracker;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -49,23 +45,8 @@ class KeyRotationTests {
     }
 
     static ServiceProcess metadata(String activeId, String activeKey, String previous) {
-        String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
-        TestPostgres postgres = TestPostgres.shared();
-        Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
-        env.put("QUARKUS_HTTP_SSL_PORT", "0");
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
-        env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
-        env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
-        env.put("P2PFS_TRACKER_URL", TestTracker.shared().url());
-        env.put("P2PFS_MASTER_KEY", activeKey);
-        env.put("P2PFS_MASTER_KEY_ID", activeId);
-        env.put("P2PFS_PREVIOUS_MASTER_KEYS", previous);
-        return ServiceProcess.start("metadata", env, Duration.ofSeconds(180));
+        return MetadataProcess.start(Map.of("P2PFS_MASTER_KEY", activeKey, "P2PFS_MASTER_KEY_ID", activeId,
+                "P2PFS_PREVIOUS_MASTER_KEYS", previous));
     }
 
     @Test
