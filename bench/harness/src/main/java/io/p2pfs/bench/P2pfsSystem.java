@@ -1,5 +1,6 @@
 package io.p2pfs.bench;
 
+import io.p2pfs.metadata.datapath.PeerClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,18 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * p2pfs as users run it: the local stack ({@code deploy/local/up}) over HTTPS, a user logged in
@@ -47,7 +42,7 @@ final class P2pfsSystem implements StorageSystem {
     P2pfsSystem(Settings settings) throws IOException {
         this.settings = settings;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(trusting(settings.stackDir().resolve("tls/ca.crt")))
+                .sslContext(PeerClient.trusting(settings.stackDir().resolve("tls/ca.crt")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.root = "/" + settings.user();
         login();
@@ -279,23 +274,5 @@ final class P2pfsSystem implements StorageSystem {
     private static long number(String json, String field) {
         Matcher matcher = Pattern.compile("\"" + field + "\"\\s*:\\s*(\\d+)").matcher(json);
         return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
-    }
-
-    private static SSLContext trusting(Path caFile) throws IOException {
-        try (InputStream in = Files.newInputStream(caFile)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load the stack's CA from " + caFile, e);
-        }
     }
 }
