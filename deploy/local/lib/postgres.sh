@@ -143,13 +143,13 @@ pg_superuser_psql() {
   local psql
   psql="$(pg_program psql)" || die "psql not found"
   if pg_embedded_running; then
-    "${psql}" -X -q -v ON_ERROR_STOP=1 -h "${PG_EMBEDDED_SOCKET_DIR}" -p "${PG_PORT}" -U postgres -d postgres
+    "${psql}" -X -q -v ON_ERROR_STOP=1 -h "${PG_EMBEDDED_SOCKET_DIR}" -p "${PG_PORT}" -U postgres -d postgres "$@"
   elif [[ "$(id -u)" == 0 ]] && id postgres >/dev/null 2>&1; then
     # Peer authentication over the Unix socket, as Debian sets it up.
-    (cd / && runuser -u postgres -- "${psql}" -X -q -v ON_ERROR_STOP=1 -p "${PG_PORT}" -d postgres)
+    (cd / && runuser -u postgres -- "${psql}" -X -q -v ON_ERROR_STOP=1 -p "${PG_PORT}" -d postgres "$@")
   elif [[ -n "${PGUSER:-}" ]]; then
     # Someone else's server: superuser credentials from PGUSER/PGPASSWORD.
-    "${psql}" -X -q -v ON_ERROR_STOP=1 -h localhost -p "${PG_PORT}" -d postgres
+    "${psql}" -X -q -v ON_ERROR_STOP=1 -h localhost -p "${PG_PORT}" -d postgres "$@"
   else
     die "cannot reach PostgreSQL as a superuser: run as root, or set PGUSER/PGPASSWORD of a superuser"
   fi
@@ -189,16 +189,115 @@ pg_check_password_login() {
   (pg_hba.conf must allow 'host all all 127.0.0.1/32 scram-sha-256')"
 }
 
+# --- which local stack a database belongs to ---------------------------------------------------
+# A service database is only usable by the stack whose master key sealed its rows. Each stack has
+# an id (.local/secrets/stack.id); `up` writes "p2pfs-local-stack <id> <checkout>" as the comment
+# of the databases it makes. On a server shared by several checkouts:
+#   - a database made by a stack that is gone (its checkout or .local/ removed) is recreated:
+#     nothing can read its data any more;
+#   - while another stack still holds the plain names, this stack uses its own names, the plain
+#     ones with "_<first 8 characters of its id>", and leaves the other stack's data alone.
+
+PG_STAMP_PREFIX="p2pfs-local-stack"
+PG_SUFFIX_FILE="${PG_STATE_DIR}/database-suffix"
+
+pg_stack_id() { secret stack.id; }
+
+# The name of a service's database and role in this stack.
+pg_db_name() {
+  local suffix=""
+  [[ -s "${PG_SUFFIX_FILE}" ]] && suffix="_$(tr -d '\n' <"${PG_SUFFIX_FILE}")"
+  printf '%s%s\n' "$1" "${suffix}"
+}
+
+pg_db_names() {
+  local db
+  for db in "${PG_SERVICE_DATABASES[@]}"; do pg_db_name "${db}"; done
+}
+
+# Prints "exists COMMENT" for an existing database (COMMENT may be empty), nothing otherwise.
+pg_database_stamp() {
+  pg_superuser_psql -tA <<SQL
+\\set db '$1'
+SELECT 'exists ' || coalesce(shobj_description(oid, 'pg_database'), '')
+  FROM pg_database WHERE datname = :'db';
+SQL
+}
+
+pg_stamp_database() {
+  pg_superuser_psql <<SQL
+\\set db '$1'
+\\set stamp '$2'
+SELECT format('COMMENT ON DATABASE %I IS %L', :'db', :'stamp') \\gexec
+SQL
+}
+
+pg_drop_database() {
+  pg_superuser_psql <<SQL
+\\set db '$1'
+SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec
+SQL
+}
+
+# Whose database DB is: "absent", "ours", "gone" (made by a stack that no longer exists) or
+# "live DIR" (another stack, still in DIR). A database made before stamps existed is this stack's
+# exactly when this checkout already held its password.
+pg_database_holder() {
+  local db="$1" found stamp other_id other_dir
+  found="$(pg_database_stamp "${db}")"
+  if [[ -z "${found}" ]]; then echo absent; return; fi
+  stamp="${found#exists }"
+  if [[ "${stamp}" != "${PG_STAMP_PREFIX} "* ]]; then
+    if [[ -s "${SECRETS_DIR}/${db}.password" ]]; then echo ours; else echo gone; fi
+    return
+  fi
+  read -r _ other_id other_dir <<<"${stamp}"
+  if [[ "${other_id}" == "$(pg_stack_id)" ]]; then
+    echo ours
+  elif [[ "${other_dir}" != "${REPO_ROOT}" && -r "${other_dir}/.local/secrets/stack.id" &&
+    "$(tr -d '\n' <"${other_dir}/.local/secrets/stack.id")" == "${other_id}" ]]; then
+    echo "live ${other_dir}"
+  else
+    echo gone
+  fi
+}
+
+# Picks this stack's database names: the plain ones unless another live stack holds them.
+pg_choose_database_names() {
+  local db holder
+  [[ -s "${PG_SUFFIX_FILE}" ]] && return 0
+  for db in "${PG_SERVICE_DATABASES[@]}"; do
+    holder="$(pg_database_holder "${db}")"
+    if [[ "${holder}" == live* ]]; then
+      pg_stack_id | cut -c1-8 >"${PG_SUFFIX_FILE}"
+      info "the local stack of ${holder#live } uses ${db} on localhost:${PG_PORT}; this one uses $(pg_db_name "${db}") and its siblings"
+      return 0
+    fi
+  done
+}
+
 # Creates the roles and databases of the services (and the test role when asked).
 pg_ensure_databases() {
-  local with_test_role="${1:-false}" db password
-  for db in "${PG_SERVICE_DATABASES[@]}"; do
+  local with_test_role="${1:-false}" db password holder stamp names=()
+  stamp="${PG_STAMP_PREFIX} $(pg_stack_id) ${REPO_ROOT}"
+  pg_choose_database_names
+  mapfile -t names < <(pg_db_names)
+  for db in "${names[@]}"; do
+    holder="$(pg_database_holder "${db}")"
+    case "${holder}" in
+      gone)
+        warn "database ${db} on localhost:${PG_PORT} was made by a local stack that no longer exists (its keys are not in this checkout); recreating it empty"
+        pg_drop_database "${db}"
+        ;;
+      live*) die "database ${db} on localhost:${PG_PORT} belongs to the local stack of ${holder#live }" ;;
+    esac
     password="$(secret "${db}.password")"
     pg_ensure_role "${db}" "${password}"
     pg_ensure_database "${db}" "${db}"
+    pg_stamp_database "${db}" "${stamp}"
     pg_check_password_login "${db}" "${password}" "${db}"
   done
-  info "databases ready: ${PG_SERVICE_DATABASES[*]} (passwords in .local/secrets/<db>.password)"
+  info "databases ready: ${names[*]} (passwords in .local/secrets/<db>.password)"
   if [[ "${with_test_role}" == true ]]; then
     pg_ensure_role "${PG_TEST_ROLE}" "${PG_TEST_ROLE}" CREATEDB
     pg_check_password_login "${PG_TEST_ROLE}" "${PG_TEST_ROLE}" postgres
@@ -206,10 +305,11 @@ pg_ensure_databases() {
   fi
 }
 
-# Drops the service databases and their roles (the test role stays).
+# Drops this stack's service databases and their roles (the test role stays).
 pg_drop_databases() {
-  local db
-  for db in "${PG_SERVICE_DATABASES[@]}"; do
+  local db names=()
+  mapfile -t names < <(pg_db_names)
+  for db in "${names[@]}"; do
     pg_superuser_psql <<SQL
 \\set db '${db}'
 SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec
@@ -217,7 +317,8 @@ SELECT format('DROP ROLE IF EXISTS %I', :'db') \\gexec
 SQL
     rm -f "${SECRETS_DIR}/${db}.password"
   done
-  info "dropped databases and roles: ${PG_SERVICE_DATABASES[*]}"
+  rm -f "${PG_SUFFIX_FILE}"
+  info "dropped databases and roles: ${names[*]}"
 }
 
 pg_ensure() {

@@ -99,6 +99,7 @@ service_env() {
   module="${SERVICE_MODULE[${name}]}"
   port="${SERVICE_PORT[${name}]}"
   database="${SERVICE_DATABASE[${name}]}"
+  [[ "${database}" == - ]] || database="$(pg_db_name "${database}")"
   tracker_port="$(module_port tracker || echo 8441)"
   metadata_port="$(module_port metadata || echo 8442)"
   cat <<ENV

@@ -75,8 +75,15 @@ public class ChunkTokenSigner {
 
     private void install(List<SigningKey> all) {
         SigningKey newest = all.get(0);
+        byte[] der;
         try {
-            byte[] der = SealedBox.open(keys.signingKeys(newest.keyId), newest.privateSealed, AAD);
+            der = SealedBox.open(keys.signingKeys(newest.keyId), newest.privateSealed, AAD);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("the chunk-token signing key " + newest.kid
+                    + " is sealed under master key id '" + newest.keyId + "', and the configured key of"
+                    + " that id does not open it: this database was written with a different master key", e);
+        }
+        try {
             PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
             active = new Active(newest.kid, privateKey);
             jwks = all.stream().map(ChunkTokenSigner::jwk).toList();
