@@ -2,6 +2,7 @@ package io.p2pfs.audit;
 
 import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.TestPostgres;
+import io.p2pfs.testing.TestRunCleanup;
 import io.p2pfs.testing.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -67,7 +68,7 @@ public final class AuditApp implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         AuditApp app = new AuditApp(process, port, database, log);
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        TestRunCleanup.onExit(process::destroyForcibly);
         Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the audit consumer exited; see " + log);

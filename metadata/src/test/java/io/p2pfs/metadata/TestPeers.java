@@ -3,6 +3,7 @@ package io.p2pfs.metadata;
 import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.ServiceProcess;
 import io.p2pfs.testing.TestPostgres;
+import io.p2pfs.testing.TestRunCleanup;
 import io.p2pfs.testing.TestTokens;
 import io.p2pfs.testing.TestTracker;
 import java.io.IOException;
@@ -92,14 +93,10 @@ public final class TestPeers {
     /** The first {@code count} peers (zones z1, z2, z3, z1, …), started on first use. */
     public static synchronized List<Peer> atLeast(int count) {
         while (PEERS.size() < count) {
-            try {
-                Peer peer = new Peer("z" + (PEERS.size() % 3 + 1), MetadataTestResource.freePort(),
-                        Files.createTempDirectory("p2pfs-test-peer-"));
-                peer.start();
-                PEERS.add(peer);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Peer peer = new Peer("z" + (PEERS.size() % 3 + 1), MetadataTestResource.freePort(),
+                    TestRunCleanup.scratchDir("p2pfs-test-peer-"));
+            peer.start();
+            PEERS.add(peer);
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> upInMetadata() >= count);
         return List.copyOf(PEERS.subList(0, count));

@@ -2,6 +2,7 @@ package io.p2pfs.peer;
 
 import io.p2pfs.testing.P2pfsTestResource;
 import io.p2pfs.testing.TestChunkTokens;
+import io.p2pfs.testing.TestRunCleanup;
 import io.p2pfs.testing.TestTokens;
 import io.p2pfs.testing.TestTracker;
 import java.io.IOException;
@@ -32,7 +33,7 @@ public class PeerTestResource extends P2pfsTestResource {
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());
         try {
-            Path dataDir = Files.createTempDirectory("p2pfs-test-peer-");
+            Path dataDir = TestRunCleanup.scratchDir("p2pfs-test-peer-");
             byte[] leftover = TestChunks.random(50_000);
             String leftoverId = TestChunks.id(leftover);
             Files.createDirectories(dataDir.resolve("tmp"));

@@ -47,11 +47,11 @@ public final class KafkaBroker {
                 shared = new KafkaBroker(external, null, -1, -1);
             } else {
                 try {
-                    Path home = Files.createTempDirectory("p2pfs-test-kafka-");
+                    Path home = TestRunCleanup.scratchDir("p2pfs-test-kafka-");
                     shared = new KafkaBroker(null, home, freePort(), freePort());
                     shared.format();
                     shared.start();
-                    Runtime.getRuntime().addShutdownHook(new Thread(shared::destroy));
+                    TestRunCleanup.onExit(shared::destroy);
                 } catch (IOException e) {
                     throw new IllegalStateException("cannot start the test Kafka broker", e);
                 }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One of the project's services, run from its built jar as a child process of the test JVM on
  * a free port (plain HTTP), configured only by environment variables the way a deployment
- * configures it. Stopped when the JVM exits. Its output goes to {@code <home>/service.log}.
+ * configures it. Stopped when the JVM exits, and its home deleted then (see {@link TestRunCleanup}).
+ * Its output goes to {@code <home>/service.log}.
  */
 public final class ServiceProcess {
 
@@ -45,7 +46,7 @@ public final class ServiceProcess {
             // A caller that must know the port up front (to tell a peer its public URL) sets it.
             int port = env.containsKey("QUARKUS_HTTP_PORT") ? Integer.parseInt(env.get("QUARKUS_HTTP_PORT"))
                     : KafkaBroker.freePort();
-            Path home = Files.createTempDirectory("p2pfs-test-" + module + "-");
+            Path home = TestRunCleanup.scratchDir("p2pfs-test-" + module + "-");
             String javaBin = ProcessHandle.current().info().command().orElse("java");
             List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-XX:+UseSerialGC",
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
@@ -55,7 +56,7 @@ public final class ServiceProcess {
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
             ServiceProcess service = new ServiceProcess(module, builder.start(), port, home);
-            Runtime.getRuntime().addShutdownHook(new Thread(service::stop));
+            TestRunCleanup.onExit(service::stop);
             service.awaitReady(timeout);
             return service;
         } catch (IOException e) {
