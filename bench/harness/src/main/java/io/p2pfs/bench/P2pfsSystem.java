@@ -1,6 +1,6 @@
 package io.p2pfs.bench;
 
-import io.p2pfs.metadata.datapath.PeerClient;
+import io.p2pfs.common.tls.CaTrust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -42,7 +42,7 @@ final class P2pfsSystem implements StorageSystem {
     P2pfsSystem(Settings settings) throws IOException {
         this.settings = settings;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(PeerClient.trusting(settings.stackDir().resolve("tls/ca.crt")))
+                .sslContext(CaTrust.sslContext(settings.stackDir().resolve("tls/ca.crt")))
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.root = "/" + settings.user();
         login();

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.ServiceUnavailable;
+import io.p2pfs.common.tls.CaTrust;
 import io.p2pfs.metadata.datapath.DataPathConfig;
-import io.p2pfs.metadata.datapath.PeerClient;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -38,7 +38,7 @@ public class TrackerClient {
         this.config = config;
         this.json = json;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.timeout());
-        tls.ca().filter(ca -> !ca.isBlank()).ifPresent(ca -> builder.sslContext(PeerClient.trusting(Path.of(ca))));
+        tls.ca().filter(ca -> !ca.isBlank()).ifPresent(ca -> builder.sslContext(CaTrust.sslContext(Path.of(ca))));
         this.http = builder.build();
     }
 
