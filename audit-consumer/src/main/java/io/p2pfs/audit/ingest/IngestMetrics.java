@@ -53,9 +53,11 @@ public class IngestMetrics {
     private AtomicLong lagOf(String topic) {
         return lag.computeIfAbsent(topic, name -> {
             AtomicLong value = new AtomicLong();
+            // Held strongly: Micrometer keeps a gauge's object only weakly, and a gauge whose
+            // object was collected drops out of /q/metrics.
             Gauge.builder("p2pfs.audit.consumer.lag", value, AtomicLong::get)
                     .description("Records not yet consumed on the partitions this replica reads").tag("topic", name)
-                    .register(registry);
+                    .strongReference(true).register(registry);
             return value;
         });
     }
