@@ -33,10 +33,12 @@ import java.util.concurrent.TimeoutException;
 @ApplicationScoped
 public class PeerClient {
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final Duration timeout;
 
     public PeerClient(Vertx vertx, DataPathConfig.Placement placement, DataPathConfig.Tls tls) {
+        this.vertx = vertx;
         this.timeout = placement.peerTimeout();
         HttpClientOptions options = new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
                 .setMaxPoolSize(32).setVerifyHost(true).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS);
@@ -59,11 +61,10 @@ public class PeerClient {
     public CompletableFuture<Void> putAsync(String baseUrl, String chunkId, String token, byte[] body, int length) {
         String what = "PUT " + chunkId + " at " + baseUrl;
         Buffer content = Buffer.buffer(Unpooled.wrappedBuffer(body, 0, length));
-        return http.request(request(HttpMethod.PUT, baseUrl, chunkId, token)
+        return onEventLoop(() -> http.request(request(HttpMethod.PUT, baseUrl, chunkId, token)
                 .putHeader("Content-Type", "application/octet-stream"))
                 .compose(request -> request.send(content))
-                .compose(response -> response.body().map(ignored -> response.statusCode()))
-                .toCompletionStage().toCompletableFuture()
+                .compose(response -> response.body().map(ignored -> response.statusCode())))
                 .handle((status, failure) -> {
                     if (failure != null) {
                         throw new CompletionException(new PeerFailure(what + " failed: " + describe(failure)));
@@ -78,13 +79,13 @@ public class PeerClient {
     /** The chunk's bytes as the peer holds them; blocks the calling (worker) thread. */
     public byte[] get(String baseUrl, String chunkId, String token) throws PeerFailure {
         String what = "GET " + chunkId + " at " + baseUrl;
-        CompletableFuture<byte[]> body = http.request(request(HttpMethod.GET, baseUrl, chunkId, token))
+        CompletableFuture<byte[]> body = onEventLoop(() -> http.request(request(HttpMethod.GET, baseUrl, chunkId,
+                token))
                 .compose(HttpClientRequest::send)
                 .compose(response -> response.statusCode() == 200
                         ? response.body().map(Buffer::getBytes)
                         : response.body().transform(ignored -> Future.failedFuture(
-                                new PeerFailure(what + " answered " + response.statusCode()))))
-                .toCompletionStage().toCompletableFuture();
+                                new PeerFailure(what + " answered " + response.statusCode())))));
         try {
             return body.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -99,6 +100,24 @@ public class PeerClient {
             Thread.currentThread().interrupt();
             throw new PeerFailure("interrupted");
         }
+    }
+
+    /**
+     * Runs a request's whole chain on one event loop. Called from a worker thread, a chain whose
+     * earlier step had already completed would run its next step on the worker, racing the event
+     * loop that delivers the response: a body handler set that way could miss the first buffers
+     * (seen as chunks failing authentication on download).
+     */
+    private <T> CompletableFuture<T> onEventLoop(java.util.function.Supplier<Future<T>> chain) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        vertx.runOnContext(start -> chain.get().onComplete(outcome -> {
+            if (outcome.succeeded()) {
+                result.complete(outcome.result());
+            } else {
+                result.completeExceptionally(outcome.cause());
+            }
+        }));
+        return result;
     }
 
     private RequestOptions request(HttpMethod method, String baseUrl, String chunkId, String token) {
