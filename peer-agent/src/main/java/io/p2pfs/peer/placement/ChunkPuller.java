@@ -2,22 +2,34 @@ package io.p2pfs.peer.placement;
 
 import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.chunks.ChunkTokens;
-import io.p2pfs.peer.OutboundTls;
 import io.p2pfs.peer.PeerConfig;
 import io.p2pfs.peer.chunks.ChunkStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches a chunk from the node that holds it ({@code GET <source>/chunks/<id>} with the read
- * token metadata issued for that node) and streams it into the local store, which verifies the
- * hash as it writes. Blocking.
+ * token metadata issued for that node) and hands it to the local store, which verifies the hash
+ * as it writes. The body, announced at one chunk or less, is gathered on Vert.x's event loop, so
+ * the calling thread takes it in one piece. Blocking for the caller.
  */
 @ApplicationScoped
 public class ChunkPuller {
@@ -29,34 +41,84 @@ public class ChunkPuller {
         }
     }
 
+    private final Vertx vertx;
     private final HttpClient http;
     private final ChunkStore store;
     private final Duration timeout;
 
-    public ChunkPuller(PeerConfig config, ChunkStore store) {
+    public ChunkPuller(Vertx vertx, PeerConfig config, ChunkStore store) {
+        this.vertx = vertx;
         this.store = store;
         this.timeout = config.placement().pullTimeout();
-        this.http = HttpClient.newBuilder().sslContext(new OutboundTls(config.tlsCa()).sslContext())
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClientOptions options = new HttpClientOptions().setConnectTimeout(5_000).setKeepAlive(true)
+                .setMaxPoolSize(8).setVerifyHost(true).setIdleTimeout(60).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        config.tlsCa().ifPresent(ca -> options.setTrustOptions(new PemTrustOptions().addCertPath(ca.toString())));
+        this.http = vertx.createHttpClient(options);
     }
 
     public ChunkStore.Outcome pull(ChunkId chunkId, String sourceUrl, String readToken) throws IOException {
-        URI uri = URI.create(sourceUrl.replaceAll("/+$", "") + "/chunks/" + chunkId.hex());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header(ChunkTokens.HEADER, readToken)
-                .GET().build();
-        HttpResponse<InputStream> response;
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.GET)
+                .setAbsoluteURI(sourceUrl.replaceAll("/+$", "") + "/chunks/" + chunkId.hex())
+                .putHeader(ChunkTokens.HEADER, readToken).setFollowRedirects(false)
+                .setIdleTimeout(timeout.toMillis());
+        // The whole chain runs on one event loop: a step run on this thread could set the body
+        // handler while the event loop already delivers the body, and miss its first buffers.
+        CompletableFuture<Buffer> body = new CompletableFuture<>();
+        vertx.runOnContext(start -> http.request(request).compose(HttpClientRequest::send).compose(this::chunkOf)
+                .onComplete(outcome -> {
+                    if (outcome.succeeded()) {
+                        body.complete(outcome.result());
+                    } else {
+                        body.completeExceptionally(outcome.cause());
+                    }
+                }));
+        Buffer chunk;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            chunk = body.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException failure) {
+                throw failure;
+            }
+            throw new IOException("pull of " + chunkId + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            body.cancel(true);
+            throw new IOException("pull of " + chunkId + " timed out");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pulling " + chunkId, e);
         }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new SourceRefused("source answered " + response.statusCode());
-            }
-            long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return store.put(chunkId, body, length);
+        return store.put(chunkId, new ByteArrayInputStream(chunk.getBytes()), chunk.length());
+    }
+
+    /**
+     * The body of a 200 that announces at most the store's maximum chunk size; anything else
+     * fails before the body is read (peers always send {@code Content-Length} with a chunk).
+     */
+    private Future<Buffer> chunkOf(HttpClientResponse response) {
+        if (response.statusCode() != 200) {
+            return response.body().transform(ignored -> Future.failedFuture(
+                    new SourceRefused("source answered " + response.statusCode())));
         }
+        long max = store.maxChunkBytes();
+        String declared = response.getHeader("Content-Length");
+        if (declared == null || parseLength(declared) > max) {
+            response.request().reset();
+            return Future.failedFuture(new IOException(declared == null
+                    ? "source sent a chunk without Content-Length"
+                    : "source announced " + declared.trim() + " bytes, over the maximum chunk size of " + max));
+        }
+        return response.body();
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    void close(@Observes ShutdownEvent shutdown) {
+        http.close();
     }
 }
