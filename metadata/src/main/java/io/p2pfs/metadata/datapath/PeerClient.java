@@ -2,6 +2,7 @@ package io.p2pfs.metadata.datapath;
 
 import io.netty.buffer.Unpooled;
 import io.p2pfs.common.chunks.ChunkTokens;
+import io.p2pfs.common.reactive.EventLoopCall;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,7 +62,7 @@ public class PeerClient {
     public CompletableFuture<Void> putAsync(String baseUrl, String chunkId, String token, byte[] body, int length) {
         String what = "PUT " + chunkId + " at " + baseUrl;
         Buffer content = Buffer.buffer(Unpooled.wrappedBuffer(body, 0, length));
-        return onEventLoop(() -> http.request(request(HttpMethod.PUT, baseUrl, chunkId, token)
+        return EventLoopCall.run(vertx, () -> http.request(request(HttpMethod.PUT, baseUrl, chunkId, token)
                 .putHeader("Content-Type", "application/octet-stream"))
                 .compose(request -> request.send(content))
                 .compose(response -> response.body().map(ignored -> response.statusCode())))
@@ -79,7 +80,7 @@ public class PeerClient {
     /** The chunk's bytes as the peer holds them; blocks the calling (worker) thread. */
     public byte[] get(String baseUrl, String chunkId, String token) throws PeerFailure {
         String what = "GET " + chunkId + " at " + baseUrl;
-        CompletableFuture<byte[]> body = onEventLoop(() -> http.request(request(HttpMethod.GET, baseUrl, chunkId,
+        CompletableFuture<byte[]> body = EventLoopCall.run(vertx, () -> http.request(request(HttpMethod.GET, baseUrl, chunkId,
                 token))
                 .compose(HttpClientRequest::send)
                 .compose(response -> response.statusCode() == 200
@@ -100,24 +101,6 @@ public class PeerClient {
             Thread.currentThread().interrupt();
             throw new PeerFailure("interrupted");
         }
-    }
-
-    /**
-     * Runs a request's whole chain on one event loop. Called from a worker thread, a chain whose
-     * earlier step had already completed would run its next step on the worker, racing the event
-     * loop that delivers the response: a body handler set that way could miss the first buffers
-     * (seen as chunks failing authentication on download).
-     */
-    private <T> CompletableFuture<T> onEventLoop(java.util.function.Supplier<Future<T>> chain) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        vertx.runOnContext(start -> chain.get().onComplete(outcome -> {
-            if (outcome.succeeded()) {
-                result.complete(outcome.result());
-            } else {
-                result.completeExceptionally(outcome.cause());
-            }
-        }));
-        return result;
     }
 
     private RequestOptions request(HttpMethod method, String baseUrl, String chunkId, String token) {

@@ -2,6 +2,7 @@ package io.p2pfs.peer.placement;
 
 import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.chunks.ChunkTokens;
+import io.p2pfs.common.reactive.EventLoopCall;
 import io.p2pfs.peer.PeerConfig;
 import io.p2pfs.peer.chunks.ChunkStore;
 import io.quarkus.runtime.ShutdownEvent;
@@ -61,17 +62,8 @@ public class ChunkPuller {
                 .setAbsoluteURI(sourceUrl.replaceAll("/+$", "") + "/chunks/" + chunkId.hex())
                 .putHeader(ChunkTokens.HEADER, readToken).setFollowRedirects(false)
                 .setIdleTimeout(timeout.toMillis());
-        // The whole chain runs on one event loop: a step run on this thread could set the body
-        // handler while the event loop already delivers the body, and miss its first buffers.
-        CompletableFuture<Buffer> body = new CompletableFuture<>();
-        vertx.runOnContext(start -> http.request(request).compose(HttpClientRequest::send).compose(this::chunkOf)
-                .onComplete(outcome -> {
-                    if (outcome.succeeded()) {
-                        body.complete(outcome.result());
-                    } else {
-                        body.completeExceptionally(outcome.cause());
-                    }
-                }));
+        CompletableFuture<Buffer> body = EventLoopCall.run(vertx,
+                () -> http.request(request).compose(HttpClientRequest::send).compose(this::chunkOf));
         Buffer chunk;
         try {
             chunk = body.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
