@@ -1,12 +1,8 @@
 package io.p2pfs.metadata;
 
-import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.ServiceProcess;
-import io.p2pfs.testing.TestPostgres;
-import io.p2pfs.testing.TestTokens;
 import io.p2pfs.testing.TestTracker;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -23,17 +19,8 @@ public final class MetadataProcess {
     public static ServiceProcess start(Map<String, String> overrides) {
         var config = ConfigProvider.getConfig();
         String database = config.getValue("p2pfs.test.database", String.class);
-        TestPostgres postgres = TestPostgres.shared();
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = ServiceProcess.testEnvironment(database);
         env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
-        env.put("QUARKUS_HTTP_SSL_PORT", "0");
-        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
-        env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
-        env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
         env.put("P2PFS_TRACKER_URL", TestTracker.shared().url());
         env.put("P2PFS_MASTER_KEY", config.getValue("p2pfs.crypto.master-key", String.class));
         env.putAll(overrides);

@@ -64,6 +64,24 @@ public final class ServiceProcess {
         }
     }
 
+    /**
+     * The variables every service started by a test needs: its database on the shared test
+     * PostgreSQL, the shared broker, and tokens checked against the test key and issuer.
+     */
+    public static Map<String, String> testEnvironment(String database) {
+        TestPostgres postgres = TestPostgres.shared();
+        Map<String, String> env = new java.util.HashMap<>();
+        env.put("QUARKUS_HTTP_SSL_PORT", "0");
+        env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+        env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
+        env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
+        env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
+        return env;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + port;
     }

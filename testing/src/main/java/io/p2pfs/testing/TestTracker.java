@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -27,20 +26,11 @@ public final class TestTracker {
 
     public static synchronized TestTracker shared() {
         if (shared == null) {
-            TestPostgres postgres = TestPostgres.shared();
-            String database = postgres.createDatabase("p2pfs_test_tracker");
-            Map<String, String> env = new HashMap<>();
+            String database = TestPostgres.shared().createDatabase("p2pfs_test_tracker");
+            Map<String, String> env = ServiceProcess.testEnvironment(database);
             // The test profile at run time: no Keycloak URL (tokens are checked against the test key
-            // alone) and plain HTTP allowed; everything else comes from the variables below.
+            // alone) and plain HTTP allowed; everything else comes from the variables here.
             env.put("QUARKUS_PROFILE", "test");
-            env.put("QUARKUS_HTTP_SSL_PORT", "0");
-            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
-            env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-            env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
-            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-            env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
-            env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
-            env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
             env.put("QUARKUS_OIDC_TOKEN_AUDIENCE", TestTokens.AUDIENCE);
             env.put("P2PFS_TRACKER_HEARTBEAT_INTERVAL", "1s");
             env.put("P2PFS_TRACKER_MISSED_HEARTBEATS", "2");
