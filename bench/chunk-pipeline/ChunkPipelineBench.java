@@ -1,5 +1,5 @@
-import io.p2pfs.metadata.crypto.ChunkCipher;
-import io.p2pfs.metadata.datapath.FastCdc;
+import io.p2pfs.client.chunks.ChunkCipher;
+import io.p2pfs.client.chunks.FastCdc;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;

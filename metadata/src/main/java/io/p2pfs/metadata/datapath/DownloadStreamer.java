@@ -3,7 +3,7 @@ package io.p2pfs.metadata.datapath;
 import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.problem.ServiceUnavailable;
 import io.p2pfs.metadata.Db;
-import io.p2pfs.metadata.crypto.ChunkCipher;
+import io.p2pfs.client.chunks.ChunkCipher;
 import io.p2pfs.metadata.namespace.Manifest;
 import io.p2pfs.metadata.tokens.ChunkTokenSigner;
 import io.quarkus.logging.Log;

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.datapath;
 
+import io.p2pfs.client.placement.Placement;
 import io.p2pfs.common.chunks.ChunkEvents;
 import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.events.EventTypes;

@@ -1,5 +1,7 @@
 package io.p2pfs.metadata.datapath;
 
+import io.p2pfs.client.chunks.FastCdc;
+import io.p2pfs.client.placement.Placement;
 import io.p2pfs.common.chunks.ChunkEvents;
 import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.events.AuditData;
@@ -17,7 +19,7 @@ import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.namespace.Caller;
 import io.p2pfs.metadata.conflicts.ConflictNames;
 import io.p2pfs.metadata.conflicts.ConflictResolution;
-import io.p2pfs.metadata.crypto.ChunkCipher;
+import io.p2pfs.client.chunks.ChunkCipher;
 import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.metadata.locks.LockGuard;
 import io.p2pfs.metadata.namespace.Entry;

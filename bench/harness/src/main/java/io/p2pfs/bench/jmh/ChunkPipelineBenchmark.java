@@ -1,7 +1,7 @@
 package io.p2pfs.bench.jmh;
 
-import io.p2pfs.metadata.crypto.ChunkCipher;
-import io.p2pfs.metadata.datapath.FastCdc;
+import io.p2pfs.client.chunks.ChunkCipher;
+import io.p2pfs.client.chunks.FastCdc;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.MessageDigest;

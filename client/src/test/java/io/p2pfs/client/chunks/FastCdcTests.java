@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.client.chunks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

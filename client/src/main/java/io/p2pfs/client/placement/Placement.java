@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.client.placement;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.crypto;
+package io.p2pfs.client.chunks;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.client.chunks;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,17 +65,23 @@ public final class FastCdc {
         return n;
     }
 
-    /** Cuts a stream into chunks, holding at most one maximum-size window in memory. */
+    /** Cuts a stream into chunks, holding at most two maximum-size windows in memory. */
     public Stream stream(InputStream in) {
         return new Stream(in);
     }
 
-    /** Chunks of a stream, in order. */
+    /**
+     * Chunks of a stream, in order. The buffer holds two maximum chunks: cut points are found
+     * in place and the unread tail moves to the front only when less than one maximum chunk is
+     * left, so each byte is moved at most about once instead of once per chunk cut before it.
+     */
     public final class Stream {
         private final InputStream in;
-        private final byte[] window = new byte[max];
+        private final byte[] buffer = new byte[2 * max];
+        private int start;
         private int filled;
         private boolean eof;
+        private long offset;
 
         Stream(InputStream in) {
             this.in = in;
@@ -83,22 +89,32 @@ public final class FastCdc {
 
         /** The next chunk (a fresh array of exactly its length), or {@code null} at the end. */
         public byte[] next() throws IOException {
-            while (!eof && filled < window.length) {
-                int read = in.read(window, filled, window.length - filled);
-                if (read < 0) {
-                    eof = true;
-                } else {
-                    filled += read;
+            if (filled - start < max && !eof) {
+                System.arraycopy(buffer, start, buffer, 0, filled - start);
+                filled -= start;
+                start = 0;
+                while (!eof && filled < buffer.length) {
+                    int read = in.read(buffer, filled, buffer.length - filled);
+                    if (read < 0) {
+                        eof = true;
+                    } else {
+                        filled += read;
+                    }
                 }
             }
-            if (filled == 0) {
+            if (filled == start) {
                 return null;
             }
-            int length = cut(window, 0, filled);
-            byte[] chunk = Arrays.copyOf(window, length);
-            System.arraycopy(window, length, window, 0, filled - length);
-            filled -= length;
+            int length = cut(buffer, start, filled - start);
+            byte[] chunk = Arrays.copyOfRange(buffer, start, start + length);
+            start += length;
+            offset += length;
             return chunk;
+        }
+
+        /** Bytes returned in chunks so far. */
+        public long offset() {
+            return offset;
         }
     }
 

@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.client.placement;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

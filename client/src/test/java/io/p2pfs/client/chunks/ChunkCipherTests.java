@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.crypto;
+package io.p2pfs.client.chunks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -68,21 +68,5 @@ class ChunkCipherTests {
         String markerHex = HexFormat.of().formatHex("p2pfs-marker".getBytes(StandardCharsets.UTF_8));
         assertFalse(cipherHex.contains(markerHex));
         assertNotEquals(0, sealed.cipher().length);
-    }
-
-    @Test
-    void sealedValuesAreBoundToTheirPlace() {
-        SecretKeySpec key = new SecretKeySpec(filled(3), "AES");
-        byte[] sealed = SealedBox.seal(key, "report.pdf".getBytes(StandardCharsets.UTF_8), SealedBox.longBytes(42));
-        assertEquals("report.pdf", new String(SealedBox.open(key, sealed, SealedBox.longBytes(42)),
-                StandardCharsets.UTF_8));
-        assertThrows(IllegalStateException.class, () -> SealedBox.open(key, sealed, SealedBox.longBytes(43)));
-    }
-
-    @Test
-    void derivedKeysDifferPerLabel() {
-        byte[] master = filled(9);
-        assertFalse(Arrays.equals(KeyRing.derive(master, "names"), KeyRing.derive(master, "manifests")));
-        assertArrayEquals(KeyRing.derive(master, "names"), KeyRing.derive(master.clone(), "names"));
     }
 }
