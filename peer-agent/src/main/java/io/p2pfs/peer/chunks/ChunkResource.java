@@ -4,6 +4,7 @@ import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.peer.membership.NodeIdentity;
+import io.p2pfs.peer.membership.NodeKey;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -29,30 +30,39 @@ import java.io.InputStream;
 @Blocking
 public class ChunkResource {
 
-    public record Stored(String chunkId, long size, boolean created) {
+    /**
+     * The answer to a PUT: the chunk is held, and {@code receipt} (a storage receipt signed with
+     * this node's key) proves it. The answer is the same whether the chunk arrived now or was
+     * already here, so it says nothing about what else this node stores.
+     */
+    public record Stored(String chunkId, long size, String receipt) {
     }
 
     private final ChunkStore store;
     private final ChunkTokenVerifier tokens;
     private final NodeIdentity identity;
+    private final NodeKey key;
 
-    public ChunkResource(ChunkStore store, ChunkTokenVerifier tokens, NodeIdentity identity) {
+    public ChunkResource(ChunkStore store, ChunkTokenVerifier tokens, NodeIdentity identity, NodeKey key) {
         this.store = store;
         this.tokens = tokens;
         this.identity = identity;
+        this.key = key;
     }
 
-    /** Streams the body to disk while hashing; 201 when stored now, 200 when already held. */
+    /**
+     * Streams the body to disk while hashing (a chunk already held is hashed too and not written
+     * again); 201 with a storage receipt once the chunk is durably here.
+     */
     @PUT
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response put(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token,
             @HeaderParam("Content-Length") Long contentLength, InputStream body) throws IOException {
-        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.write);
-        ChunkStore.Outcome outcome = store.put(id, body, contentLength == null ? -1 : contentLength);
-        long size = store.size(id).orElse(0L);
-        boolean created = outcome == ChunkStore.Outcome.CREATED;
-        return Response.status(created ? 201 : 200).entity(new Stored(id.hex(), size, created)).build();
+        String nodeId = identity.require();
+        ChunkId id = authorize(chunkId, token, ChunkTokens.Op.write, nodeId);
+        long size = store.put(id, body, contentLength == null ? -1 : contentLength).size();
+        return Response.status(201).entity(new Stored(id.hex(), size, key.receipt(id.hex(), nodeId, size))).build();
     }
 
     /** Sends the file as it is on disk (Vert.x sendfile: zero-copy). */
@@ -83,8 +93,12 @@ public class ChunkResource {
     }
 
     private ChunkId authorize(String chunkId, String token, ChunkTokens.Op op) {
+        return authorize(chunkId, token, op, identity.require());
+    }
+
+    private ChunkId authorize(String chunkId, String token, ChunkTokens.Op op, String nodeId) {
         ChunkId id = new ChunkId(chunkId);
-        tokens.verify(token, id, op, identity.require());
+        tokens.verify(token, id, op, nodeId);
         return id;
     }
 

@@ -46,9 +46,8 @@ public final class ChunkStore {
     private static final int BUFFER = 128 * 1024;
     private static final int LOCK_STRIPES = 256;
 
-    /** How a write ended. */
-    public enum Outcome {
-        CREATED, ALREADY_PRESENT
+    /** How a write ended, and the chunk's size. */
+    public record Outcome(boolean created, long size) {
     }
 
     public record Entry(String chunkId, long size) {
@@ -104,8 +103,10 @@ public final class ChunkStore {
     }
 
     /**
-     * Stores the chunk read from {@code body} unless it is already here. {@code declaredLength}
-     * is the announced body length, or -1 when unknown.
+     * Stores the chunk read from {@code body} unless it is already here. The body is read and
+     * hashed either way: a chunk already held is acknowledged only for a body that is that chunk,
+     * so an answer never confirms a chunk to a sender who does not have its bytes.
+     * {@code declaredLength} is the announced body length, or -1 when unknown.
      *
      * @throws PayloadTooLarge over the maximum chunk size (decided from the announced length
      *         before reading, else as soon as the limit is passed)
@@ -113,11 +114,13 @@ public final class ChunkStore {
      * @throws Unprocessable the body's SHA-256 is not the chunk id (nothing is kept)
      */
     public Outcome put(ChunkId chunkId, InputStream body, long declaredLength) throws IOException {
-        if (inventory.containsKey(chunkId.hex())) {
-            return Outcome.ALREADY_PRESENT;
-        }
         if (declaredLength > maxChunkBytes) {
             throw tooLarge();
+        }
+        Long held = inventory.get(chunkId.hex());
+        if (held != null) {
+            long size = hashVerified(chunkId, body, null);
+            return new Outcome(false, size);
         }
         long reservation = declaredLength >= 0 ? declaredLength : maxChunkBytes;
         reserve(reservation);
@@ -126,7 +129,7 @@ public final class ChunkStore {
             long size = writeVerified(chunkId, body, temp);
             synchronized (lockFor(chunkId.hex())) {
                 if (inventory.containsKey(chunkId.hex())) {
-                    return Outcome.ALREADY_PRESENT;
+                    return new Outcome(false, size);
                 }
                 Path target = pathOf(chunkId.hex());
                 Files.createDirectories(target.getParent());
@@ -136,7 +139,7 @@ public final class ChunkStore {
                 }
                 inventory.put(chunkId.hex(), size);
                 usedBytes.addAndGet(size);
-                return Outcome.CREATED;
+                return new Outcome(true, size);
             }
         } catch (IOException e) {
             if (isDiskFull(e)) {
@@ -150,28 +153,36 @@ public final class ChunkStore {
     }
 
     private long writeVerified(ChunkId chunkId, InputStream body, Path temp) throws IOException {
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            long size = hashVerified(chunkId, body, out);
+            if (fsync) {
+                out.force(true);
+            }
+            return size;
+        }
+    }
+
+    /** Reads the body to its end, hashing it (and writing it to {@code out} unless null); 422 unless it is the chunk. */
+    private long hashVerified(ChunkId chunkId, InputStream body, FileChannel out) throws IOException {
         MessageDigest sha256 = sha256();
         long size = 0;
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buffer = new byte[BUFFER];
-            int read;
-            while ((read = body.read(buffer)) != -1) {
-                size += read;
-                if (size > maxChunkBytes) {
-                    throw tooLarge();
-                }
-                sha256.update(buffer, 0, read);
+        byte[] buffer = new byte[BUFFER];
+        int read;
+        while ((read = body.read(buffer)) != -1) {
+            size += read;
+            if (size > maxChunkBytes) {
+                throw tooLarge();
+            }
+            sha256.update(buffer, 0, read);
+            if (out != null) {
                 ByteBuffer slice = ByteBuffer.wrap(buffer, 0, read);
                 while (slice.hasRemaining()) {
                     out.write(slice);
                 }
             }
-            if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
-                throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
-            }
-            if (fsync) {
-                out.force(true);
-            }
+        }
+        if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
+            throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
         }
         return size;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * This node's membership loop: register with the tracker (url, capacity, zone), then heartbeat
+ * This node's membership loop: register with the tracker (url, capacity, zone, public key), then heartbeat
  * (used bytes, chunk count) at the interval the tracker asks for, and register again when the
  * tracker answers a heartbeat with 404 (it lost its state). Runs on its own thread because the
  * calls block and must go on while the tracker is down.
@@ -24,12 +24,15 @@ public class Membership {
     private final TrackerClient tracker;
     private final NodeIdentity identity;
     private final ChunkStore store;
+    private final NodeKey key;
     private final AtomicLong registrations = new AtomicLong();
     private final AtomicLong heartbeats = new AtomicLong();
     private volatile boolean running;
     private Thread worker;
 
-    public Membership(PeerConfig config, TrackerClient tracker, NodeIdentity identity, ChunkStore store) {
+    public Membership(PeerConfig config, TrackerClient tracker, NodeIdentity identity, ChunkStore store,
+            NodeKey key) {
+        this.key = key;
         this.config = config;
         this.tracker = tracker;
         this.identity = identity;
@@ -88,7 +91,8 @@ public class Membership {
 
     private Duration register() {
         TrackerApi.Registration registration = tracker.register(
-                new TrackerApi.RegisterNode(config.publicUrl(), config.capacityBytes(), config.zone()));
+                new TrackerApi.RegisterNode(config.publicUrl(), config.capacityBytes(), config.zone(),
+                        key.publicJwk()));
         String previous = identity.nodeId().orElse(null);
         identity.assign(registration.nodeId());
         registrations.incrementAndGet();

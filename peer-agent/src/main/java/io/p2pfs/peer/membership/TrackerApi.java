@@ -10,7 +10,7 @@ import jakarta.ws.rs.PathParam;
 @Path("/api/v1/nodes")
 public interface TrackerApi {
 
-    record RegisterNode(String url, long capacityBytes, String zone) {
+    record RegisterNode(String url, long capacityBytes, String zone, java.util.Map<String, Object> publicKey) {
     }
 
     record Registration(String nodeId, String state, long heartbeatIntervalSeconds, int missedHeartbeatsAllowed) {

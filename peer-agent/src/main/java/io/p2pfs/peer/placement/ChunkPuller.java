@@ -2,7 +2,7 @@ package io.p2pfs.peer.placement;
 
 import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.chunks.ChunkTokens;
-import io.p2pfs.common.reactive.EventLoopCall;
+import io.p2pfs.client.http.EventLoopCall;
 import io.p2pfs.peer.PeerConfig;
 import io.p2pfs.peer.chunks.ChunkStore;
 import io.quarkus.runtime.ShutdownEvent;

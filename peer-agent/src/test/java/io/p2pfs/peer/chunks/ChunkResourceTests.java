@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.p2pfs.common.chunks.StorageReceipts;
 import io.p2pfs.peer.PeerTestResource;
 import io.p2pfs.peer.TestChunks;
 import io.p2pfs.testing.TestChunkTokens;
@@ -48,11 +49,13 @@ class ChunkResourceTests {
     }
 
     @Test
-    void storedChunkIsServedByGetAndHeadAndGoneAfterDelete() {
+    void storedChunkIsServedByGetAndHeadAndGoneAfterDelete() throws Exception {
         byte[] body = TestChunks.random(300_000);
         String id = TestChunks.id(body);
-        put(id, body, TestChunks.token(id, "write")).then().statusCode(201).body("chunkId", equalTo(id))
-                .body("size", equalTo(body.length));
+        String receipt = put(id, body, TestChunks.token(id, "write")).then().statusCode(201)
+                .body("chunkId", equalTo(id)).body("size", equalTo(body.length)).extract().path("receipt");
+        assertEquals(new StorageReceipts.Receipt(id, TestChunks.nodeId(), body.length,
+                StorageReceipts.claims(receipt).issuedAt()), StorageReceipts.verify(receipt, registeredKey()));
 
         byte[] served = given().header("Chunk-Token", TestChunks.token(id, "read")).get("/chunks/" + id).then()
                 .statusCode(200).contentType(OCTETS).extract().asByteArray();
@@ -66,14 +69,36 @@ class ChunkResourceTests {
         assertFalse(Files.exists(TestChunks.fileOf(id)));
     }
 
+    /** The key the tracker holds for this node, as it got it with the node's registration. */
+    private static java.security.PublicKey registeredKey() {
+        java.util.Map<String, Object> jwk = given().baseUri(io.p2pfs.testing.TestTracker.shared().url())
+                .auth().oauth2(TestTokens.user("key-reader").roles("admin").sign())
+                .get("/api/v1/nodes/" + TestChunks.nodeId()).then().statusCode(200).extract().path("publicKey");
+        return io.p2pfs.common.keys.EcJwk.parse(jwk);
+    }
+
     @Test
-    void sameChunkAgainIsOkWithoutASecondCopy() {
+    void sameChunkAgainGetsTheSameAnswerAndAReceiptWithoutASecondCopy() throws Exception {
         byte[] body = TestChunks.random(10_000);
         String id = TestChunks.id(body);
         put(id, body, TestChunks.token(id, "write")).then().statusCode(201);
         long used = store.usedBytes();
-        put(id, body, TestChunks.token(id, "write")).then().statusCode(200).body("created", equalTo(false));
+        String receipt = put(id, body, TestChunks.token(id, "write")).then().statusCode(201)
+                .body("chunkId", equalTo(id)).body("size", equalTo(body.length)).extract().path("receipt");
+        assertEquals(id, StorageReceipts.verify(receipt, registeredKey()).chunkId());
         assertEquals(used, store.usedBytes());
+    }
+
+    @Test
+    void aHeldChunkIsNotAcknowledgedForABodyThatIsNotIt() {
+        byte[] body = TestChunks.random(10_000);
+        String id = TestChunks.id(body);
+        put(id, body, TestChunks.token(id, "write")).then().statusCode(201);
+        byte[] other = TestChunks.random(10_000);
+        put(id, other, TestChunks.token(id, "write")).then().statusCode(422)
+                .contentType("application/problem+json").body("receipt", equalTo(null));
+        assertArrayEquals(body, given().header("Chunk-Token", TestChunks.token(id, "read")).get("/chunks/" + id)
+                .then().statusCode(200).extract().asByteArray());
     }
 
     @Test
@@ -171,13 +196,9 @@ class ChunkResourceTests {
                 }));
             }
             start.countDown();
-            int created = 0;
             for (Future<Integer> status : statuses) {
-                int code = status.get();
-                assertTrue(code == 201 || code == 200, "status " + code);
-                created += code == 201 ? 1 : 0;
+                assertEquals(201, status.get());
             }
-            assertEquals(1, created);
         } finally {
             pool.shutdownNow();
         }

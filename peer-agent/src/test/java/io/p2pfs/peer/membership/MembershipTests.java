@@ -29,6 +29,9 @@ class MembershipTests {
     @Inject
     NodeIdentity identity;
 
+    @Inject
+    NodeKey key;
+
     private static io.restassured.response.ValidatableResponse trackerView(String nodeId) {
         return given().baseUri(TestTracker.shared().url()).auth().oauth2(ADMIN).get("/api/v1/nodes/" + nodeId).then();
     }
@@ -38,7 +41,9 @@ class MembershipTests {
         String nodeId = TestChunks.nodeId();
         String url = ConfigProvider.getConfig().getValue("p2pfs.peer.public-url", String.class);
         trackerView(nodeId).statusCode(200).body("state", equalTo("UP")).body("url", equalTo(url))
-                .body("zone", equalTo("z-test")).body("capacityBytes", equalTo(16777216));
+                .body("zone", equalTo("z-test")).body("capacityBytes", equalTo(16777216))
+                .body("publicKey.kty", equalTo("EC")).body("publicKey.crv", equalTo("P-256"))
+                .body("publicKey.kid", equalTo(key.keyId())).body("publicKey.d", equalTo(null));
         long beats = membership.heartbeats();
         await().atMost(Duration.ofSeconds(30)).until(() -> membership.heartbeats() >= beats + 2);
         trackerView(nodeId).statusCode(200).body("state", equalTo("UP"));

@@ -49,4 +49,8 @@ public class Node extends PanacheEntityBase {
 
     @Column(name = "state_changed_at", nullable = false)
     public Instant stateChangedAt;
+
+    /** The node's public key, a P-256 JWK as JSON text (null only for rows older than node keys). */
+    @Column(name = "public_key")
+    public String publicKey;
 }

@@ -1,6 +1,7 @@
 package io.p2pfs.tracker.nodes;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /** Request and response bodies of {@code /api/v1/nodes}. */
@@ -9,7 +10,8 @@ public final class NodeApi {
     private NodeApi() {
     }
 
-    public record RegisterNodeRequest(String url, Long capacityBytes, String zone) {
+    /** {@code publicKey}: the node's own P-256 public key as a JWK; its receipts are verified with it. */
+    public record RegisterNodeRequest(String url, Long capacityBytes, String zone, Map<String, Object> publicKey) {
     }
 
     public record Registration(UUID nodeId, NodeState state, long heartbeatIntervalSeconds,
@@ -24,11 +26,12 @@ public final class NodeApi {
 
     public record NodeView(UUID nodeId, String url, String zone, long capacityBytes, long usedBytes,
             long chunkCount, NodeState state, Instant registeredAt, Instant lastHeartbeatAt,
-            Instant stateChangedAt) {
+            Instant stateChangedAt, Map<String, Object> publicKey) {
 
         static NodeView of(Node node) {
             return new NodeView(node.nodeId, node.url, node.zone, node.capacityBytes, node.usedBytes,
-                    node.chunkCount, node.state, node.registeredAt, node.lastHeartbeatAt, node.stateChangedAt);
+                    node.chunkCount, node.state, node.registeredAt, node.lastHeartbeatAt, node.stateChangedAt,
+                    node.publicKey == null ? null : NodeRules.jwk(node.publicKey));
         }
     }
 }

@@ -1,6 +1,11 @@
 package io.p2pfs.tracker.nodes;
 
+import io.p2pfs.common.keys.EcJwk;
 import io.p2pfs.common.problem.BadRequest;
+import java.security.interfaces.ECPublicKey;
+import java.util.Map;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.lang.JoseException;
 import java.net.URI;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -15,7 +20,7 @@ final class NodeRules {
 
     static NodeApi.RegisterNodeRequest validate(NodeApi.RegisterNodeRequest body) {
         if (body == null) {
-            throw new BadRequest("A body {url, capacityBytes, zone} is required.");
+            throw new BadRequest("A body {url, capacityBytes, zone, publicKey} is required.");
         }
         if (body.url() == null || !isServiceUrl(body.url())) {
             throw new BadRequest("url must be an absolute http(s) URL with a host and no query or fragment.");
@@ -26,7 +31,18 @@ final class NodeRules {
         if (body.zone() == null || !ZONE.matcher(body.zone()).matches()) {
             throw new BadRequest("zone must match " + ZONE.pattern() + ".");
         }
-        return new NodeApi.RegisterNodeRequest(stripSlash(body.url()), body.capacityBytes(), body.zone());
+        ECPublicKey key = EcJwk.parse(body.publicKey());
+        return new NodeApi.RegisterNodeRequest(stripSlash(body.url()), body.capacityBytes(), body.zone(),
+                EcJwk.publicJwk(key));
+    }
+
+    /** A stored key as JSON members again. */
+    static Map<String, Object> jwk(String json) {
+        try {
+            return JsonUtil.parseJson(json);
+        } catch (JoseException e) {
+            throw new IllegalStateException("unreadable stored node key", e);
+        }
     }
 
     static NodeApi.HeartbeatRequest validate(NodeApi.HeartbeatRequest body) {

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jose4j.json.JsonUtil;
 
 /**
  * The node registry: registration, heartbeats, draining and the liveness sweep. Every state
@@ -44,18 +45,20 @@ public class NodeService {
     }
 
     /**
-     * Registers a node by URL; the same URL again (a restarted peer) keeps its node id, counts as
-     * a fresh heartbeat and brings a DOWN node back UP.
+     * Registers a node by URL; the same URL again (a restarted peer) keeps its node id, takes the
+     * zone, capacity and public key it sends now, counts as a fresh heartbeat and brings a DOWN
+     * node back UP.
      */
     @WithTransaction
     public Uni<Registered> register(NodeApi.RegisterNodeRequest request, String actor, String clientAddress) {
         Instant now = now();
         UUID candidate = UUID.randomUUID();
+        String key = JsonUtil.toJson(request.publicKey());
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
                 "INSERT INTO nodes (node_id, url, zone, capacity_bytes, state, registered_by, registered_at, "
-                        + "last_heartbeat_at, state_changed_at) VALUES (:id, :url, :zone, :capacity, 'UP', :by, "
-                        + ":now, :now, :now) ON CONFLICT (url) DO NOTHING")
-                .setParameter("id", candidate).setParameter("url", request.url())
+                        + "last_heartbeat_at, state_changed_at, public_key) VALUES (:id, :url, :zone, :capacity, "
+                        + "'UP', :by, :now, :now, :now, :key) ON CONFLICT (url) DO NOTHING")
+                .setParameter("id", candidate).setParameter("url", request.url()).setParameter("key", key)
                 .setParameter("zone", request.zone()).setParameter("capacity", request.capacityBytes())
                 .setParameter("by", actor).setParameter("now", now)
                 .executeUpdate())
@@ -68,6 +71,7 @@ public class NodeService {
                                 node.zone = request.zone();
                                 node.capacityBytes = request.capacityBytes();
                                 node.lastHeartbeatAt = now;
+                                node.publicKey = key;
                                 if (previous == NodeState.DOWN) {
                                     node.state = NodeState.UP;
                                     node.stateChangedAt = now;
@@ -173,6 +177,9 @@ public class NodeService {
         details.put("state", node.state.name());
         details.put("previousState", previous.name());
         details.put("lastHeartbeatAt", node.lastHeartbeatAt.toString());
+        if (node.publicKey != null) {
+            details.put("publicKey", NodeRules.jwk(node.publicKey));
+        }
         String resource = "node:" + node.nodeId;
         AuditData data = AuditData.success(actor, type, resource, details).withClient(clientAddress, null);
         return outbox.record(Topics.NODES, node.nodeId.toString(), type, resource, data).replaceWithVoid();

@@ -20,7 +20,13 @@ import io.restassured.http.ContentType;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import io.p2pfs.common.keys.EcJwk;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -39,9 +45,28 @@ class NodeResourceTests {
         return "https://peer-" + UUID.randomUUID().toString().substring(0, 8) + ".test:8451";
     }
 
+    /** A node's public key as a JWK, the way a peer sends it. */
+    static Map<String, Object> nodeKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return EcJwk.publicJwk((ECPublicKey) generator.generateKeyPair().getPublic());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> registration(String url, String zone, Map<String, Object> key) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("url", url);
+        body.put("capacityBytes", 1073741824L);
+        body.put("zone", zone);
+        body.put("publicKey", key);
+        return body;
+    }
+
     private static String register(String url, String zone) {
-        return given().auth().oauth2(NODE).contentType(ContentType.JSON)
-                .body("{\"url\":\"" + url + "\",\"capacityBytes\":1073741824,\"zone\":\"" + zone + "\"}")
+        return given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(url, zone, nodeKey()))
                 .post("/api/v1/nodes").then().statusCode(201)
                 .body("state", equalTo("UP")).body("heartbeatIntervalSeconds", equalTo(1))
                 .body("missedHeartbeatsAllowed", equalTo(2))
@@ -59,16 +84,36 @@ class NodeResourceTests {
     }
 
     @Test
-    void registeringTheSameUrlAgainKeepsTheNodeId() {
+    void registeringTheSameUrlAgainKeepsTheNodeIdAndTakesItsNewKey() {
         String url = peerUrl();
         String first = register(url, "z1");
-        given().auth().oauth2(NODE).contentType(ContentType.JSON)
-                .body("{\"url\":\"" + url + "/\",\"capacityBytes\":2048,\"zone\":\"z2\"}")
+        Map<String, Object> newKey = nodeKey();
+        Map<String, Object> again = registration(url + "/", "z2", newKey);
+        again.put("capacityBytes", 2048);
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(again)
                 .post("/api/v1/nodes").then().statusCode(200).body("nodeId", equalTo(first));
         given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + first)
-                .then().statusCode(200).body("zone", equalTo("z2")).body("capacityBytes", equalTo(2048));
+                .then().statusCode(200).body("zone", equalTo("z2")).body("capacityBytes", equalTo(2048))
+                .body("publicKey.kid", equalTo(newKey.get("kid"))).body("publicKey.x", equalTo(newKey.get("x")));
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertEquals(2, nodeEvents(first, "node.registered").size()));
+        JsonNode latest = nodeEvents(first, "node.registered").get(1).path("data").path("details").path("publicKey");
+        assertEquals(newKey.get("x"), latest.path("x").asText());
+        assertEquals(newKey.get("y"), latest.path("y").asText());
+        assertFalse(latest.has("d"));
+    }
+
+    @Test
+    void aRegistrationWithoutAUsablePublicKeyIsRefused() {
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(peerUrl(), "z1", null))
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        Map<String, Object> withPrivate = new HashMap<>(nodeKey());
+        withPrivate.put("d", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I");
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(peerUrl(), "z1", withPrivate))
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(NODE).contentType(ContentType.JSON)
+                .body(registration(peerUrl(), "z1", Map.of("kty", "RSA", "n", "AQAB", "e", "AQAB")))
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test

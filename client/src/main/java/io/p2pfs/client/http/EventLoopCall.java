@@ -1,4 +1,4 @@
-package io.p2pfs.common.reactive;
+package io.p2pfs.client.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

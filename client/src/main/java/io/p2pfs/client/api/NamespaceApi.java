@@ -1,9 +1,13 @@
-package io.p2pfs.metadata.namespace;
+package io.p2pfs.client.api;
 
 import java.time.Instant;
 import java.util.List;
 
-/** Response bodies of the namespace endpoints. */
+/**
+ * Response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /list},
+ * {@code /dirs}, {@code /versions}. {@code sha256} is present only for callers who may download
+ * the content.
+ */
 public final class NamespaceApi {
 
     private NamespaceApi() {

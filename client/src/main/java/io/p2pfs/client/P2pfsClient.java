@@ -1,0 +1,218 @@
+package io.p2pfs.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.p2pfs.client.api.NamespaceApi;
+import io.p2pfs.client.http.HttpClients;
+import io.p2pfs.client.http.HttpControlPlane;
+import io.p2pfs.client.http.ServiceHttp;
+import io.p2pfs.client.http.VertxChunkTransport;
+import io.p2pfs.client.transfer.ControlPlane;
+import io.p2pfs.client.transfer.Downloader;
+import io.p2pfs.client.transfer.TransferSettings;
+import io.p2pfs.client.transfer.Uploader;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * p2pfs for Java programs: files go straight between this client and the storage nodes, while
+ * the metadata service decides where chunks go, checks access and records versions. Thread-safe;
+ * close it when done. A sketch:
+ *
+ * <pre>{@code
+ * try (P2pfsClient p2pfs = P2pfsClient.builder().metadata("https://localhost:8442")
+ *         .tracker("https://localhost:8441").trust(Path.of(".local/tls/ca.crt")).token(() -> accessToken).build()) {
+ *     p2pfs.upload("/alice/report.pdf", Path.of("report.pdf"));
+ *     p2pfs.download("/alice/report.pdf", System.out);
+ * }
+ * }</pre>
+ */
+public final class P2pfsClient implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final ServiceHttp http;
+    private final String metadataUrl;
+    private final String trackerUrl;
+    private final ControlPlane control;
+    private final VertxChunkTransport transport;
+    private final ExecutorService cpu;
+    private final ExecutorService calls;
+    private final Uploader uploader;
+    private final Downloader downloader;
+
+    private P2pfsClient(Builder builder) {
+        this.ownsVertx = builder.vertx == null;
+        this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(2, Runtime.getRuntime().availableProcessors()))) : builder.vertx;
+        this.metadataUrl = strip(Objects.requireNonNull(builder.metadata, "metadata URL"));
+        this.trackerUrl = builder.tracker == null ? null : strip(builder.tracker);
+        this.http = new ServiceHttp(vertx, HttpClients.forServices(vertx, builder.trust), builder.token,
+                builder.settings.requestTimeout());
+        this.control = new HttpControlPlane(http, metadataUrl);
+        int perNode = Math.max(builder.settings.chunksInFlight(), builder.settings.readsInFlight()) + 2;
+        this.transport = new VertxChunkTransport(vertx, HttpClients.forNodes(vertx, builder.trust, perNode),
+                builder.settings.requestTimeout());
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.cpu = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("p2pfs-cpu-", 0).daemon().factory());
+        this.calls = Executors.newCachedThreadPool(Thread.ofPlatform().name("p2pfs-calls-", 0).daemon().factory());
+        this.uploader = new Uploader(transport, cpu, builder.settings);
+        this.downloader = new Downloader(transport, cpu, calls, builder.settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where the services are, whom to trust, who calls, and how much may be in flight. */
+    public static final class Builder {
+        private String metadata;
+        private String tracker;
+        private Path trust;
+        private Supplier<String> token = () -> null;
+        private TransferSettings settings = TransferSettings.defaults();
+        private Vertx vertx;
+
+        public Builder metadata(String url) {
+            this.metadata = url;
+            return this;
+        }
+
+        public Builder tracker(String url) {
+            this.tracker = url;
+            return this;
+        }
+
+        /** Trust exactly the CA certificates of this PEM file (else the JVM's trust store). */
+        public Builder trust(Path caPem) {
+            this.trust = caPem;
+            return this;
+        }
+
+        /** The caller's access token, asked for before every call (so it may be refreshed). */
+        public Builder token(Supplier<String> token) {
+            this.token = Objects.requireNonNull(token);
+            return this;
+        }
+
+        public Builder settings(TransferSettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
+
+        /** Run on this Vert.x instance (it is not closed with the client). */
+        public Builder vertx(Vertx vertx) {
+            this.vertx = vertx;
+            return this;
+        }
+
+        public P2pfsClient build() {
+            return new P2pfsClient(this);
+        }
+    }
+
+    public Uploader.Outcome upload(String path, InputStream content, Uploader.Options options) throws IOException {
+        return uploader.upload(control, path, content, options);
+    }
+
+    public Uploader.Outcome upload(String path, Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return upload(path, in, Uploader.Options.none());
+        }
+    }
+
+    /** Opens a download of a range (see {@link Downloader#open}); then {@code writeTo} a stream. */
+    public Downloader.Download open(String path, Integer version, long offset, Long length) {
+        return downloader.open(control, path, version, offset, length);
+    }
+
+    /** The current version's whole content into {@code out}; returns its length. */
+    public long download(String path, OutputStream out) throws IOException {
+        return open(path, null, 0, null).writeTo(out);
+    }
+
+    /** The control plane this client uses (for calls the pipeline makes, e.g. in tests of refusals). */
+    public ControlPlane controlPlane() {
+        return control;
+    }
+
+    public NamespaceApi.Stat stat(String path) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/stat" + ServiceHttp.encodePath(path), null, Map.of(),
+                NamespaceApi.Stat.class, 200);
+    }
+
+    public NamespaceApi.Listing list(String path, String cursor, Integer limit) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("cursor", cursor);
+        query.put("limit", limit);
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/list" + ServiceHttp.encodePath(path)
+                + ServiceHttp.query(query), null, Map.of(), NamespaceApi.Listing.class, 200);
+    }
+
+    public NamespaceApi.Created mkdirs(String path) {
+        return http.call(HttpMethod.POST, metadataUrl + "/api/v1/dirs" + ServiceHttp.encodePath(path)
+                + "?parents=true", null, Map.of(), NamespaceApi.Created.class, 200, 201);
+    }
+
+    public void delete(String path) {
+        http.call(HttpMethod.DELETE, metadataUrl + "/api/v1/files" + ServiceHttp.encodePath(path), null, Map.of(),
+                (Class<?>) null, 204);
+    }
+
+    public List<NamespaceApi.VersionInfo> versions(String path) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/versions" + ServiceHttp.encodePath(path), null,
+                Map.of(), new TypeReference<List<NamespaceApi.VersionInfo>>() {
+                }, 200);
+    }
+
+    /** Registers the caller at the tracker under its login (or {@code userId}); true if it was new. */
+    public boolean register(String userId) {
+        if (trackerUrl == null) {
+            throw new IllegalStateException("no tracker URL configured");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (userId != null) {
+            body.put("userId", userId);
+        }
+        try {
+            http.call(HttpMethod.POST, trackerUrl + "/api/v1/users", body, Map.of(), (Class<?>) null, 201);
+            return true;
+        } catch (P2pfsException e) {
+            if (e.status() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        cpu.shutdownNow();
+        calls.shutdownNow();
+        transport.close();
+        if (ownsVertx) {
+            vertx.close();
+        }
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    static Duration defaultTimeout() {
+        return TransferSettings.defaults().requestTimeout();
+    }
+}

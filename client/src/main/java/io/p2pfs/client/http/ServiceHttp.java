@@ -1,0 +1,162 @@
+package io.p2pfs.client.http;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.p2pfs.client.P2pfsException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * JSON calls of the p2pfs REST APIs with the caller's bearer token: one request and its whole
+ * answer on a Vert.x event loop, the calling thread waiting for the outcome. An error status
+ * becomes a {@link P2pfsException} carrying the service's problem+json; an unreachable service
+ * is a 503 of the same kind. Blocking: never call it on an event loop.
+ */
+public final class ServiceHttp {
+
+    /** Jackson as the services speak it: ISO-8601 instants, unknown members ignored. */
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final Supplier<String> bearer;
+    private final Duration timeout;
+
+    public ServiceHttp(Vertx vertx, HttpClient http, Supplier<String> bearer, Duration timeout) {
+        this.vertx = vertx;
+        this.http = http;
+        this.bearer = bearer;
+        this.timeout = timeout;
+    }
+
+    private record Answer(int status, Buffer body) {
+    }
+
+    /**
+     * Sends {@code body} (null: none) as JSON and reads the answer as {@code type} when its status
+     * is one of {@code ok} ({@code type} null: the body is ignored).
+     */
+    public <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, TypeReference<T> type,
+            int... ok) {
+        Answer answer = exchange(method, uri, body, headers);
+        for (int status : ok) {
+            if (answer.status() == status) {
+                if (type == null) {
+                    return null;
+                }
+                try {
+                    return JSON.readValue(answer.body().getBytes(), type);
+                } catch (IOException e) {
+                    throw new P2pfsException(502, "Bad Gateway", method + " " + uri + " answered unreadable JSON",
+                            Map.of());
+                }
+            }
+        }
+        throw problem(method, uri, answer);
+    }
+
+    public <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, Class<T> type,
+            int... ok) {
+        return call(method, uri, body, headers, type == null ? null : new TypeReference<T>() {
+            @Override
+            public java.lang.reflect.Type getType() {
+                return type;
+            }
+        }, ok);
+    }
+
+    private Answer exchange(HttpMethod method, String uri, Object body, Map<String, String> headers) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(uri)
+                .setIdleTimeout(timeout.toMillis()).putHeader("Accept", "application/json, application/problem+json");
+        String token = bearer.get();
+        if (token != null) {
+            options.putHeader("Authorization", "Bearer " + token);
+        }
+        headers.forEach(options::putHeader);
+        Buffer content;
+        try {
+            content = body == null ? null : Buffer.buffer(JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write the request body as JSON", e);
+        }
+        if (content != null) {
+            options.putHeader("Content-Type", "application/json");
+        }
+        CompletableFuture<Answer> answer = EventLoopCall.run(vertx, () -> http.request(options)
+                .compose(request -> content == null ? request.send() : request.send(content))
+                .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes))));
+        try {
+            return answer.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw P2pfsException.unavailable(method + " " + uri + " failed: " + describe(e.getCause()));
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw P2pfsException.unavailable(method + " " + uri + " timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw P2pfsException.unavailable(method + " " + uri + " interrupted");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static P2pfsException problem(HttpMethod method, String uri, Answer answer) {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        try {
+            if (answer.body().length() > 0) {
+                problem.putAll(JSON.readValue(answer.body().getBytes(), Map.class));
+            }
+        } catch (IOException | ClassCastException notJson) {
+            // the service answered something other than problem+json: keep the status alone
+        }
+        String title = problem.get("title") instanceof String t ? t : "HTTP " + answer.status();
+        String detail = problem.get("detail") instanceof String d ? d : method + " " + uri + " answered " + answer.status();
+        return new P2pfsException(answer.status(), title, detail, problem);
+    }
+
+    static String describe(Throwable failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName()
+                : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    }
+
+    /** A file-system path as URL path segments, each percent-encoded ({@code /a b/c} -> {@code /a%20b/c}). */
+    public static String encodePath(String path) {
+        StringBuilder encoded = new StringBuilder();
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            encoded.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return encoded.isEmpty() ? "/" : encoded.toString();
+    }
+
+    public static String query(Map<String, ?> parameters) {
+        StringBuilder query = new StringBuilder();
+        parameters.forEach((name, value) -> {
+            if (value != null) {
+                query.append(query.isEmpty() ? '?' : '&').append(name).append('=')
+                        .append(URLEncoder.encode(value.toString(), StandardCharsets.UTF_8));
+            }
+        });
+        return query.toString();
+    }
+}
