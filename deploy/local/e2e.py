@@ -4,9 +4,15 @@
 Logs alice, bob and carol in at the stack's Keycloak (password grant, client p2pfs-cli),
 registers them at the tracker, and walks through the security model over HTTPS only: a
 private file, a group grant, refusals of the wrong group, of a tampered token and of plain
-HTTP, and the refusals arriving in the audit log. Exits non-zero on the first disagreement.
+HTTP, and the refusals arriving in the audit log. Then the direct data path, done by hand the
+way a client library does it (a second implementation of the protocol): convergent encryption
+of a chunk under alice's key, placement, PUTs to the storage nodes, a commit with their
+receipts, and a download from a replica with the manifest's key. Exits non-zero on the first
+disagreement.
 """
 import base64
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -17,6 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CA = os.environ.get("P2PFS_TLS_CA", os.path.join(ROOT, ".local", "tls", "ca.crt"))
@@ -65,6 +73,64 @@ def register(user, token):
     expect(f"{user} is registered at the tracker", status in (201, 409), True)
 
 
+def direct_path(base, alice, bob):
+    """A one-chunk file up and down the direct data path, as the client library moves it."""
+    path = f"{base}/direct.bin"
+    status, body, _ = call("POST", f"{METADATA}/api/v1/uploads", alice, json.dumps({"path": path}).encode(),
+                           "application/json")
+    expect("alice begins a direct upload", status, 201)
+    session = json.loads(body)
+    plain = os.urandom(100 * 1024)
+    plain_hash = hashlib.sha256(plain).digest()
+    key = hmac.new(base64.b64decode(session["convergenceKey"]["key"]), plain_hash, hashlib.sha256).digest()
+    cipher = AESGCM(key).encrypt(bytes(12), plain, None)
+    chunk_id = hashlib.sha256(cipher).hexdigest()
+    status, body, _ = call("POST", f"{METADATA}/api/v1/uploads/{session['uploadId']}/placements", alice,
+                           json.dumps({"chunks": [{"chunkId": chunk_id, "size": len(cipher)}]}).encode(),
+                           "application/json")
+    placement = json.loads(body)["chunks"][0]
+    expect("the new chunk gets write targets", (status, placement["stored"], len(placement["targets"]) >= 2),
+           (200, False, True))
+    receipts = []
+    for target in placement["targets"][:session["writeQuorum"]]:
+        request = urllib.request.Request(f"{target['url']}/chunks/{chunk_id}", data=cipher, method="PUT",
+                                         headers={"Chunk-Token": target["writeToken"],
+                                                  "Content-Type": "application/octet-stream"})
+        with urllib.request.urlopen(request, context=TLS, timeout=60) as r:
+            receipts.append(json.loads(r.read())["receipt"])
+    expect("the storage nodes answer with receipts", len(receipts), session["writeQuorum"])
+    manifest = [{"chunkId": chunk_id, "plainHash": plain_hash.hex(), "plainLength": len(plain)}]
+    head, payload, signature = receipts[0].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    claims["size"] = claims["size"] + 1
+    forged = head + "." + base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=") + "." + signature
+    commit_url = f"{METADATA}/api/v1/uploads/{session['uploadId']}/commit"
+    status, body, _ = call("POST", commit_url, alice, json.dumps({"manifest": manifest, "receipts": [forged] + receipts[1:],
+                                                                  "sha256": hashlib.sha256(plain).hexdigest()}).encode(),
+                           "application/json")
+    expect("a commit with an altered receipt is refused, naming the chunk",
+           (status, json.loads(body).get("chunkId")), (422, chunk_id))
+    status, body, _ = call("POST", commit_url, alice, json.dumps({"manifest": manifest, "receipts": receipts,
+                                                                  "sha256": hashlib.sha256(plain).hexdigest()}).encode(),
+                           "application/json")
+    expect("alice commits the manifest with the receipts", status, 201)
+    status, body, _ = call("GET", f"{METADATA}/api/v1/files{path}", alice)
+    expect("the gateway serves what the direct path wrote", (status, body == plain), (200, True))
+    status, body, _ = call("GET", f"{METADATA}/api/v1/manifests{path}", alice)
+    page = json.loads(body)
+    chunk = page["chunks"][0]
+    source = chunk["sources"][0]
+    request = urllib.request.Request(f"{source['url']}/chunks/{chunk_id}", headers={"Chunk-Token": source["readToken"]})
+    with urllib.request.urlopen(request, context=TLS, timeout=60) as r:
+        stored = r.read()
+    expect("a replica read with the manifest's key decrypts to the content",
+           AESGCM(base64.b64decode(chunk["key"])).decrypt(bytes(12), stored, None) == plain, True)
+    expect("bob may not read alice's manifest", call("GET", f"{METADATA}/api/v1/manifests{path}", bob)[0], 403)
+    status, _, _ = call("POST", f"{METADATA}/api/v1/uploads", bob, json.dumps({"path": f"{base}/bob.bin"}).encode(),
+                        "application/json")
+    expect("bob may not begin an upload into alice's directory", status, 403)
+
+
 def main():
     tokens = {user: login(user) for user in ("alice", "bob", "carol")}
     for user, token in tokens.items():
@@ -105,6 +171,7 @@ def main():
     except OSError:
         plain = "closed"
     expect("metadata's plain HTTP port is closed", plain, "closed")
+    direct_path(base, alice, bob)
 
     deadline = time.time() + 60
     found = []

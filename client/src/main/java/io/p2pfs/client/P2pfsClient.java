@@ -144,9 +144,14 @@ public final class P2pfsClient implements AutoCloseable {
         return open(path, null, 0, null).writeTo(out);
     }
 
-    /** The control plane this client uses (for calls the pipeline makes, e.g. in tests of refusals). */
+    /** The control plane this client uses, for programs that run parts of the pipeline themselves. */
     public ControlPlane controlPlane() {
         return control;
+    }
+
+    /** The chunk transport this client uses, likewise. */
+    public io.p2pfs.client.transfer.ChunkTransport transport() {
+        return transport;
     }
 
     public NamespaceApi.Stat stat(String path) {

@@ -126,6 +126,17 @@ public final class TestPeers {
         }
     }
 
+    /** Runs a statement on the service's database (to age a row, say). */
+    static void execute(String sql) {
+        String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
+        try (Connection connection = TestPostgres.shared().connect(database);
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static long count(String sql) {
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         try (Connection connection = TestPostgres.shared().connect(database);

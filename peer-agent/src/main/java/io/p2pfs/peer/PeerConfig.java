@@ -45,7 +45,7 @@ public interface PeerConfig {
     Scrub scrub();
 
     interface Chunks {
-        /** Largest accepted body: 4 MiB (design §5 max chunk) plus the 16-byte GCM tag. */
+        /** Largest accepted body: 4 MiB (the largest chunk) plus the 16-byte GCM tag. */
         @WithDefault("4194320")
         long maxBytes();
 

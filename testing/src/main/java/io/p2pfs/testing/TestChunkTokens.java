@@ -25,7 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Chunk tokens (design §4, {@code io.p2pfs.common.chunks.ChunkTokens}) as the metadata service
+ * Chunk tokens ({@code io.p2pfs.common.chunks.ChunkTokens}) as the metadata service
  * signs them: ES256 JWTs with a {@code kid}, issuer {@code urn:p2pfs:metadata}. The public keys
  * are served as a JWKS at {@code <metadataUrl()>/.well-known/jwks.json} by a small HTTP server in
  * the test JVM, so a peer under test fetches and verifies them for real. Hostile variants

@@ -42,7 +42,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 @ApplicationScoped
 public class AuditIngest {
 
-    /** The topics whose events form the audit log (design §9). */
+    /** The topics whose events form the audit log. */
     public static final List<String> TOPICS = List.of(Topics.USERS, Topics.NODES, Topics.FILES, Topics.LOCKS,
             Topics.ACLS, Topics.ACCESS);
 

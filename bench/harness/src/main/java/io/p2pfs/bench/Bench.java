@@ -30,11 +30,11 @@ public final class Bench {
 
     private final BenchOptions options;
     private final Map<Metric, Map<String, List<Double>>> results = new EnumMap<>(Metric.class);
-    private final List<String> incrementalNotes = new ArrayList<>();
+    private final Map<String, List<String>> incrementalNotes = new LinkedHashMap<>();
     private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
             .format(Instant.now());
     private Long metadataPid;
-    private Double metadataPeakDuringLarge;
+    private final Map<String, Double> metadataPeakDuringLarge = new LinkedHashMap<>();
     // Content is new in every run: p2pfs deduplicates chunks it already holds, also from earlier runs.
     private final long seed = new java.security.SecureRandom().nextLong();
     private String loadAtStart;
@@ -93,13 +93,17 @@ public final class Bench {
         log("starting HDFS MiniDFSCluster (3 DataNodes) under %s", hdfsDir);
         HdfsSystem hdfs = new HdfsSystem(hdfsDir);
         P2pfsSystem p2pfs = null;
+        P2pfsDirectSystem direct = null;
         Report report = new Report();
         try {
             if (options.p2pfs()) {
-                p2pfs = new P2pfsSystem(new P2pfsSystem.Settings(options.metadata(), options.tracker(),
-                        options.keycloak(), options.user(), options.password(), options.stackDir()));
+                P2pfsSystem.Settings settings = new P2pfsSystem.Settings(options.metadata(), options.tracker(),
+                        options.keycloak(), options.user(), options.password(), options.stackDir());
+                p2pfs = new P2pfsSystem(settings);
+                direct = new P2pfsDirectSystem(p2pfs, settings);
                 metadataPid = RssSampler.javaPidOf(options.stackDir(), "metadata");
                 p2pfs.bytesReceivedByStorageNodes();
+                systems.add(direct);
                 systems.add(p2pfs);
             }
             systems.add(hdfs);
@@ -115,14 +119,24 @@ public final class Bench {
                 smallFiles(order, round);
                 incremental(order, round);
             }
-            Double memoryPeak = null;
+            Double gatewayPeak = null;
+            Double directPeak = null;
             double baseline = 0;
             if (p2pfs != null && options.memoryMib() > 0) {
                 baseline = RssSampler.currentMib(metadataPid);
-                memoryPeak = memory(p2pfs);
+                P2pfsSystem gateway = p2pfs;
+                P2pfsDirectSystem client = direct;
+                directPeak = memory(direct, (path, bytes) -> client.upload(path, Payloads.randomStream(bytes,
+                        seed + 4001)));
+                gatewayPeak = memory(p2pfs, (path, bytes) -> gateway.upload(path,
+                        HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                                () -> Payloads.randomStream(bytes, seed + 4000)), bytes)));
             }
-            fill(report, limits, systems, hdfs, p2pfs, memoryPeak, baseline);
+            fill(report, limits, hdfs, p2pfs, directPeak, gatewayPeak, baseline);
         } finally {
+            if (direct != null) {
+                direct.close();
+            }
             if (p2pfs != null) {
                 p2pfs.close();
             }
@@ -132,18 +146,20 @@ public final class Bench {
     }
 
     private String base(StorageSystem system) {
-        return (system instanceof P2pfsSystem p ? p.root() : "") + "/bench-" + runId;
+        return (system instanceof P2pfsSystem p ? p.root() : system instanceof P2pfsDirectSystem
+                ? "/" + options.user() : "") + "/bench-" + runId + (system instanceof P2pfsDirectSystem ? "-direct" : "");
     }
 
     private void largeFile(List<StorageSystem> order, int round) throws Exception {
         Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(), seed + 1000 + round);
         for (StorageSystem system : order) {
             String path = base(system) + "/large-" + round + ".bin";
-            RssSampler sampler = system instanceof P2pfsSystem && round == 0 ? RssSampler.start(metadataPid) : null;
+            boolean p2pfs = system instanceof P2pfsSystem || system instanceof P2pfsDirectSystem;
+            RssSampler sampler = p2pfs && round == 0 ? RssSampler.start(metadataPid) : null;
             double write = Limits.seconds(() -> system.write(path, file));
             if (sampler != null) {
                 sampler.close();
-                metadataPeakDuringLarge = sampler.peakMib();
+                metadataPeakDuringLarge.put(system.name(), sampler.peakMib());
             }
             long[] read = new long[1];
             double readSeconds = Limits.seconds(() -> read[0] = system.read(path));
@@ -214,8 +230,9 @@ public final class Bench {
                     outcome.chunksSent(), outcome.chunks()) : "";
             log("round %d %-5s incremental: %d bytes to storage nodes = %.4f of R x file%s", round + 1,
                     system.name(), sent, fraction, chunks);
-            if (system instanceof P2pfsSystem) {
-                incrementalNotes.add(outcome.chunksSent() + "/" + outcome.chunks());
+            if (outcome.chunks() >= 0) {
+                incrementalNotes.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                        .add(outcome.chunksSent() + "/" + outcome.chunks());
             }
             system.delete(path);
         }
@@ -223,60 +240,65 @@ public final class Bench {
         Files.delete(second);
     }
 
-    private double memory(P2pfsSystem p2pfs) throws Exception {
+    interface Streamed {
+        void upload(String path, long bytes) throws Exception;
+    }
+
+    /** Peak RSS of the metadata service while {@code system} streams an upload of the memory size. */
+    private double memory(StorageSystem system, Streamed upload) throws Exception {
         long bytes = options.memoryMib() << 20;
-        String path = base(p2pfs) + "/memory.bin";
-        log("memory: streaming a %d MiB upload while sampling the metadata service's RSS", options.memoryMib());
+        String path = base(system) + "/memory.bin";
+        log("memory: %s streams a %d MiB upload while the metadata service's RSS is sampled", system.name(),
+                options.memoryMib());
         try (RssSampler sampler = RssSampler.start(metadataPid)) {
-            p2pfs.upload(path, HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> Payloads.randomStream(bytes, seed + 4000)), bytes));
+            upload.upload(path, bytes);
             sampler.close();
-            p2pfs.delete(path);
+            system.delete(path);
             return sampler.peakMib();
         }
     }
 
-    private void fill(Report report, Limits.Measured limits, List<StorageSystem> systems, HdfsSystem hdfs,
-            P2pfsSystem p2pfs, Double memoryPeak, double memoryBaseline) {
+    private void fill(Report report, Limits.Measured limits, HdfsSystem hdfs, P2pfsSystem p2pfs, Double directPeak,
+            Double gatewayPeak, double memoryBaseline) {
         String cpu = cpuModel();
         report.setup("date: " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(
                 java.time.temporal.ChronoUnit.SECONDS)));
         report.setup(String.format(Locale.ROOT, "machine: %d cores (%s), %.0f GiB memory, %s",
                 limits.cores(), cpu, memTotalGib(), osName()));
         report.setup("load average (1, 5, 15 min) at the start: " + loadAtStart + "; at the end: " + loadAverage()
-                + " (anything else running on the machine shares its cores with both systems)");
+                + " (anything else running on the machine shares its cores with every system)");
         report.setup("JDK: " + System.getProperty("java.vm.vendor") + " " + Runtime.version());
         report.setup("p2pfs " + options.projectVersion() + ": " + (p2pfs != null ? p2pfs.describe()
+                + "; direct: the client library in the harness JVM moves the chunks to and from the peers itself"
                 : "not run (--no-p2pfs)"));
         report.setup(hdfs.describe());
         report.setup(String.format(Locale.ROOT, "workloads: large file %d MiB; %d files of %d KiB by %d clients; "
                 + "incremental %d MiB + %d MiB inserted in the middle; memory %s; %d round(s), medians, "
-                + "order of the systems flipped every round; MB/s = 10^6 bytes/s", options.sizeMib(),
+                + "order of the systems reversed every other round; MB/s = 10^6 bytes/s", options.sizeMib(),
                 options.smallFiles(), options.smallKib(), options.clients(), options.sizeMib(), options.insertMib(),
                 options.memoryMib() > 0 && p2pfs != null ? options.memoryMib() + " MiB upload" : "not run",
                 options.rounds()));
         String crypto = String.format(Locale.ROOT, "crypto limit, %d cores", limits.cores());
-        report.row(new Report.Row("large file write, MB/s (R=3)", median(Metric.WRITE, "p2pfs"),
-                median(Metric.WRITE, "HDFS"), crypto, limits.uploadCryptoMBps(), null));
-        report.row(new Report.Row("large file read, MB/s", median(Metric.READ, "p2pfs"), median(Metric.READ, "HDFS"),
-                "loopback HTTP", limits.httpMBps(), null));
-        report.row(new Report.Row("small files: creates/s", median(Metric.CREATES, "p2pfs"),
-                median(Metric.CREATES, "HDFS"), "loopback HTTP requests/s", limits.httpSmallRequestsPerSecond(), null));
-        report.row(new Report.Row("small files: stat ops/s", median(Metric.STATS, "p2pfs"),
-                median(Metric.STATS, "HDFS"), "loopback HTTP requests/s", limits.httpSmallRequestsPerSecond(), null));
-        report.row(new Report.Row("small files: list, entries/s", median(Metric.LIST, "p2pfs"),
-                median(Metric.LIST, "HDFS"), null, null, null));
-        report.row(new Report.Row("incremental: bytes to storage nodes / (R × file)",
-                median(Metric.INCREMENTAL, "p2pfs"), median(Metric.INCREMENTAL, "HDFS"), null, null,
-                incrementalNotes.isEmpty() ? null : "p2pfs chunks sent / chunks of the second write, per round: "
-                        + String.join(", ", incrementalNotes) + "; lower is better"));
-        String memoryNote = memoryPeak == null ? "not measured" : String.format(Locale.ROOT,
-                "metadata service RSS %.0f MiB before the upload; peak %.0f MiB during the %d MiB large-file upload "
-                        + "of round 1; HDFS: the NameNode never sees file data and shares the harness JVM, so its "
-                        + "RSS is not comparable", memoryBaseline,
-                metadataPeakDuringLarge == null ? Double.NaN : metadataPeakDuringLarge, options.sizeMib());
+        report.row(row("large file write, MB/s (R=3)", Metric.WRITE, crypto, limits.uploadCryptoMBps(), null));
+        report.row(row("large file read, MB/s", Metric.READ, "loopback HTTP", limits.httpMBps(), null));
+        report.row(row("small files: creates/s", Metric.CREATES, "loopback HTTP requests/s",
+                limits.httpSmallRequestsPerSecond(), null));
+        report.row(row("small files: stat ops/s", Metric.STATS, "loopback HTTP requests/s",
+                limits.httpSmallRequestsPerSecond(), null));
+        report.row(row("small files: list, entries/s", Metric.LIST, null, null, null));
+        List<String> notes = new ArrayList<>();
+        incrementalNotes.forEach((system, rounds) -> notes.add(system + " " + String.join(", ", rounds)));
+        report.row(row("incremental: bytes to storage nodes / (R × file)", Metric.INCREMENTAL, null, null,
+                notes.isEmpty() ? null : "chunks sent / chunks of the second write, per round: "
+                        + String.join("; ", notes) + "; lower is better"));
+        String memoryNote = gatewayPeak == null ? "not measured" : String.format(Locale.ROOT,
+                "metadata service RSS %.0f MiB before the uploads; peak during the %d MiB large-file upload of round "
+                        + "1: %.0f MiB direct, %.0f MiB gateway; HDFS: the NameNode never sees file data and shares "
+                        + "the harness JVM, so its RSS is not comparable", memoryBaseline, options.sizeMib(),
+                metadataPeakDuringLarge.getOrDefault("p2pfs direct", Double.NaN),
+                metadataPeakDuringLarge.getOrDefault("p2pfs gateway", Double.NaN));
         report.row(new Report.Row("memory: metadata peak RSS, MiB, " + options.memoryMib() + " MiB upload",
-                memoryPeak, null, null, null, memoryNote));
+                directPeak, gatewayPeak, null, null, null, memoryNote));
         report.limit("SHA-256, one core (JDK)", limits.sha256MBps(), "MB/s");
         report.limit("AES-256-GCM, one core (JDK, 4 MiB chunks)", limits.aesGcmMBps(), "MB/s");
         report.limit(crypto + " (2 x SHA-256 + AES-GCM per byte)", limits.uploadCryptoMBps(), "MB/s");
@@ -284,6 +306,11 @@ public final class Bench {
         report.limit("loopback HTTP PUT, trivial JDK server, plain HTTP/1.1", limits.httpMBps(), "MB/s");
         report.limit(String.format(Locale.ROOT, "loopback HTTP 4 KiB PUTs by %d clients", options.clients()),
                 limits.httpSmallRequestsPerSecond(), "requests/s");
+    }
+
+    private Report.Row row(String workload, Metric metric, String limitName, Double limit, String note) {
+        return new Report.Row(workload, median(metric, "p2pfs direct"), median(metric, "p2pfs gateway"),
+                median(metric, "HDFS"), limitName, limit, note);
     }
 
     private Double median(Metric metric, String system) {

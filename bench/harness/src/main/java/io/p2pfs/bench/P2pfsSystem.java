@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * p2pfs as users run it: the local stack ({@code deploy/local/up}) over HTTPS, a user logged in
- * through Keycloak, encryption on, R=3 (W=2 synchronous). Bytes received by the storage nodes are
+ * p2pfs through its gateway, as curl users run it: the local stack ({@code deploy/local/up}) over
+ * HTTPS, a user logged in through Keycloak, encryption on, R=3 (W=2 synchronous), the metadata
+ * service running the chunk pipeline for the client. Bytes received by the storage nodes are
  * read from the peers' chunk stores under the stack's folder, so asynchronous replicas count too.
  */
 final class P2pfsSystem implements StorageSystem {
@@ -62,13 +63,26 @@ final class P2pfsSystem implements StorageSystem {
 
     @Override
     public String name() {
-        return "p2pfs";
+        return "p2pfs gateway";
+    }
+
+    /** The current access token (for the direct system, which logs in as the same user). */
+    String token() {
+        if (System.nanoTime() - tokenAt > Duration.ofMinutes(5).toNanos()) {
+            try {
+                login();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return token;
     }
 
     @Override
     public String describe() {
         return "p2pfs local stack (deploy/local/up): HTTPS, 3 peers in 3 zones, R=3, W=2, FastCDC 256 KiB/1 MiB/4 MiB, "
-                + "convergent AES-256-GCM, peers fsync every chunk";
+                + "convergent AES-256-GCM, peers fsync every chunk; gateway: the metadata service runs the chunk "
+                + "pipeline for a plain HTTPS client";
     }
 
     @Override

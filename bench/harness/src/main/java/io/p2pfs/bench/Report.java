@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The one table a run produces: each workload on both systems, their ratio, and p2pfs as a
- * fraction of the machine limit that bounds it, followed by the limits themselves and the set-up.
+ * The one table a run produces: each workload on p2pfs's direct path, on its gateway and on HDFS,
+ * each p2pfs figure as a ratio to HDFS's, and the direct path as a fraction of the machine limit
+ * that bounds it, followed by the limits themselves and the set-up.
  */
 final class Report {
 
@@ -17,14 +18,23 @@ final class Report {
     static final String END = "<!-- bench/run: end -->";
 
     /** One workload; a null figure was not measured in this run (or cannot be, see the note). */
-    record Row(String workload, Double p2pfs, Double hdfs, String limitName, Double limit, String note) {
+    record Row(String workload, Double direct, Double gateway, Double hdfs, String limitName, Double limit,
+            String note) {
 
-        Double ratio() {
-            return p2pfs == null || hdfs == null || hdfs == 0 ? null : p2pfs / hdfs;
+        Double directRatio() {
+            return ratio(direct, hdfs);
+        }
+
+        Double gatewayRatio() {
+            return ratio(gateway, hdfs);
         }
 
         Double ofLimit() {
-            return p2pfs == null || limit == null || limit == 0 ? null : p2pfs / limit;
+            return ratio(direct, limit);
+        }
+
+        private static Double ratio(Double value, Double reference) {
+            return value == null || reference == null || reference == 0 ? null : value / reference;
         }
     }
 
@@ -62,11 +72,13 @@ final class Report {
             out.append("- ").append(line).append('\n');
         }
         out.append('\n');
-        out.append("| workload | p2pfs | HDFS | p2pfs / HDFS | p2pfs vs limit |\n");
-        out.append("| --- | ---: | ---: | ---: | --- |\n");
+        out.append("| workload | p2pfs direct | p2pfs gateway | HDFS | direct / HDFS | gateway / HDFS "
+                + "| direct vs limit |\n");
+        out.append("| --- | ---: | ---: | ---: | ---: | ---: | --- |\n");
         for (Row row : rows) {
-            out.append("| ").append(row.workload()).append(" | ").append(figure(row.p2pfs())).append(" | ")
-                    .append(figure(row.hdfs())).append(" | ").append(figure(row.ratio())).append(" | ")
+            out.append("| ").append(row.workload()).append(" | ").append(figure(row.direct())).append(" | ")
+                    .append(figure(row.gateway())).append(" | ").append(figure(row.hdfs())).append(" | ")
+                    .append(figure(row.directRatio())).append(" | ").append(figure(row.gatewayRatio())).append(" | ")
                     .append(limitCell(row)).append(" |\n");
         }
         List<String> notes = rows.stream().filter(r -> r.note() != null && !r.note().isBlank())
@@ -87,11 +99,12 @@ final class Report {
     String text() {
         StringBuilder out = new StringBuilder();
         setup.forEach(s -> out.append(s).append('\n'));
-        String format = "%-52s %10s %10s %8s  %s%n";
-        out.append(String.format(Locale.ROOT, format, "workload", "p2pfs", "HDFS", "ratio", "p2pfs vs limit"));
+        String format = "%-52s %10s %10s %10s %8s %8s  %s%n";
+        out.append(String.format(Locale.ROOT, format, "workload", "direct", "gateway", "HDFS", "dir/HDFS",
+                "gw/HDFS", "direct vs limit"));
         for (Row row : rows) {
-            out.append(String.format(Locale.ROOT, format, row.workload(), figure(row.p2pfs()), figure(row.hdfs()),
-                    figure(row.ratio()), limitCell(row)));
+            out.append(String.format(Locale.ROOT, format, row.workload(), figure(row.direct()), figure(row.gateway()),
+                    figure(row.hdfs()), figure(row.directRatio()), figure(row.gatewayRatio()), limitCell(row)));
         }
         rows.stream().filter(r -> r.note() != null && !r.note().isBlank())
                 .forEach(r -> out.append("  ").append(r.workload()).append(": ").append(r.note()).append('\n'));

@@ -33,7 +33,8 @@ class BenchTests {
         for (Report.Row row : rows.subList(0, 6)) {
             assertNotNull(row.hdfs(), row.workload() + " has an HDFS figure");
             assertTrue(row.hdfs() > 0, row.workload() + " is positive on HDFS: " + row.hdfs());
-            assertNull(row.p2pfs(), row.workload() + " was not run on p2pfs");
+            assertNull(row.direct(), row.workload() + " was not run on p2pfs");
+            assertNull(row.gateway(), row.workload() + " was not run on p2pfs");
         }
         Report.Row incremental = rows.get(5);
         assertTrue(incremental.workload().startsWith("incremental"), incremental.workload());
@@ -44,24 +45,25 @@ class BenchTests {
     }
 
     @Test
-    void markdownTableHasFiveCellsPerRowAndReplacesOnlyItsOwnSection() throws Exception {
+    void markdownTableHasSevenCellsPerRowAndReplacesOnlyItsOwnSection() throws Exception {
         Report report = new Report();
         report.setup("date: test");
-        report.row(new Report.Row("large file write, MB/s (R=3)", 50.0, 100.0, "crypto limit", 200.0, null));
-        report.row(new Report.Row("memory", 300.0, null, null, null, "a note"));
+        report.row(new Report.Row("large file write, MB/s (R=3)", 150.0, 50.0, 100.0, "crypto limit", 200.0, null));
+        report.row(new Report.Row("memory", 300.0, 400.0, null, null, null, "a note"));
         report.limit("SHA-256, one core", 1500, "MB/s");
 
         String markdown = report.markdown();
         List<String> lines = markdown.lines().toList();
-        int header = lines.indexOf("| workload | p2pfs | HDFS | p2pfs / HDFS | p2pfs vs limit |");
+        int header = lines.indexOf("| workload | p2pfs direct | p2pfs gateway | HDFS | direct / HDFS | gateway / HDFS "
+                + "| direct vs limit |");
         assertTrue(header >= 0, markdown);
         int tableLines = (int) lines.stream().skip(header).takeWhile(l -> !l.isEmpty()).count();
         List<String> table = lines.subList(header, header + tableLines);
         assertEquals(4, table.size(), "header, rule and two rows: " + markdown);
-        table.forEach(l -> assertEquals(7, l.split("\\|", -1).length, "5 cells: " + l));
-        assertTrue(markdown.contains(
-                "| large file write, MB/s (R=3) | 50.0 | 100 | 0.50 | 0.25 of crypto limit (200) |"), markdown);
-        assertTrue(markdown.contains("| memory | 300 | — | — | — |"), markdown);
+        table.forEach(l -> assertEquals(9, l.split("\\|", -1).length, "7 cells: " + l));
+        assertTrue(markdown.contains("| large file write, MB/s (R=3) | 150 | 50.0 | 100 | 1.50 | 0.50 "
+                + "| 0.75 of crypto limit (200) |"), markdown);
+        assertTrue(markdown.contains("| memory | 300 | 400 | — | — | — | — |"), markdown);
 
         Path doc = work.resolve("benchmarks.md");
         Files.writeString(doc, "# Benchmarks\n\nbefore\n\n" + Report.BEGIN + "\nold table\n" + Report.END

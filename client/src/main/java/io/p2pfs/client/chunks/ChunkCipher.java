@@ -9,7 +9,7 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Convergent encryption of one chunk (design §5):
+ * Convergent encryption of one chunk:
  * {@code h = SHA-256(plain)}, {@code k = HMAC-SHA256(convergenceKey, h)},
  * {@code c = AES-256-GCM(k, nonce = 0^96, plain)}, {@code chunkId = hex SHA-256(c)}.
  * The fixed nonce is safe because each key encrypts exactly one plaintext. Identical plaintext
@@ -41,9 +41,7 @@ public final class ChunkCipher {
                 sha.update(plain, off, Math.min(SLICE, length - off));
             }
             byte[] h = sha.digest();
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(convergenceKey);
-            byte[] k = mac.doFinal(h);
+            byte[] k = chunkKey(convergenceKey, h);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, "AES"), new GCMParameterSpec(128, FIXED_NONCE));
             byte[] out = new byte[length + TAG_BYTES];
@@ -60,6 +58,17 @@ public final class ChunkCipher {
             return new Sealed(idHash.digest(), h, k, out, length);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("chunk encryption failed", e);
+        }
+    }
+
+    /** A chunk's key: {@code HMAC-SHA256(convergenceKey, SHA-256(plain))}. */
+    public static byte[] chunkKey(SecretKeySpec convergenceKey, byte[] plainHash) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(convergenceKey);
+            return mac.doFinal(plainHash);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("chunk key derivation failed", e);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Where a chunk's replicas go (design §6): weighted rendezvous hashing (HRW) of the chunk id
+ * Where a chunk's replicas go: weighted rendezvous hashing (HRW) of the chunk id
  * over live nodes, weight = free capacity, preferring distinct zones. Every metadata replica
  * computes the same ranking from the same node list, without coordination, and adding or
  * removing a node moves only the chunks that rank it first.

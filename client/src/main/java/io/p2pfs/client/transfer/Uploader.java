@@ -66,9 +66,9 @@ public final class Uploader {
 
     /**
      * The commit's result, and what this client sent: chunks written to storage nodes and their
-     * ciphertext bytes, each replica counted.
+     * ciphertext bytes, each replica counted, and how many writes failed and went to a spare.
      */
-    public record Outcome(Uploads.Result result, int chunksWritten, long bytesWritten) {
+    public record Outcome(Uploads.Result result, int chunksWritten, long bytesWritten, int failedWrites) {
     }
 
     /**
@@ -84,7 +84,7 @@ public final class Uploader {
         Run run = new Run(control, session);
         try {
             Uploads.Result result = run.transfer(content, options);
-            return new Outcome(result, run.chunksWritten.get(), run.bytesWritten.get());
+            return new Outcome(result, run.chunksWritten.get(), run.bytesWritten.get(), run.failedWrites.get());
         } catch (IOException | RuntimeException | Error e) {
             run.failed(e);
             try {
@@ -124,6 +124,7 @@ public final class Uploader {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         final AtomicInteger chunksWritten = new AtomicInteger();
         final AtomicLong bytesWritten = new AtomicLong();
+        final AtomicInteger failedWrites = new AtomicInteger();
 
         Run(ControlPlane control, Uploads.Session session) {
             this.control = control;
@@ -293,6 +294,7 @@ public final class Uploader {
                     return;
                 }
                 failures.add(target.nodeId() + ": " + describe(error));
+                failedWrites.incrementAndGet();
                 if (failure.get() == null && next < targets.size() && running + succeeded < writeQuorum) {
                     launch();
                 } else if (running == 0) {

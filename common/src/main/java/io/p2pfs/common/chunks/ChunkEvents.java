@@ -1,7 +1,7 @@
 package io.p2pfs.common.chunks;
 
 /**
- * The {@code data} of chunk events (design §9). Placement and delete requests go to
+ * The {@code data} of chunk events. Placement and delete requests go to
  * {@code p2pfs.chunks.placements} keyed by the target node id (so Kafka's default partitioner
  * puts all of a node's requests on one partition, the one that node reads); confirmations go to
  * {@code p2pfs.chunks.confirmations} keyed by chunk id.

@@ -5,7 +5,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A chunk's content address: lower-case hex SHA-256 of its ciphertext (design §5). Peers
+ * A chunk's content address: lower-case hex SHA-256 of its ciphertext. Peers
  * verify {@code SHA-256(body) == id} on every write.
  */
 public record ChunkId(String hex) {

@@ -1,7 +1,7 @@
 package io.p2pfs.common.chunks;
 
 /**
- * The chunk token contract (design §4). The metadata service signs short-lived JWTs (ES256,
+ * The chunk token contract. The metadata service signs short-lived JWTs (ES256,
  * with a {@code kid}; its public keys at {@code <metadata>/.well-known/jwks.json}); a peer
  * accepts a chunk operation only with a token whose {@code sub} is exactly that chunk id,
  * {@code op} that operation, {@code aud} that peer's node id, issued by {@link #ISSUER} and

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * The {@code data} of every audited event (design §9): who did what to which resource, how it
+ * The {@code data} of every audited event: who did what to which resource, how it
  * ended and why, from where, and the action's own details.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,6 +1,6 @@
 package io.p2pfs.common.events;
 
-/** CloudEvent {@code type} values (design §9). */
+/** CloudEvent {@code type} values. */
 public final class EventTypes {
 
     public static final String USER_REGISTERED = "user.registered";
@@ -32,7 +32,7 @@ public final class EventTypes {
 
     public static final String FILE_DOWNLOADED = "file.downloaded";
     public static final String ACCESS_DENIED = "access.denied";
-    /** An administrator acted where only the admin role allowed it (design §7: audited). */
+    /** An administrator acted where only the admin role allowed it (audited). */
     public static final String ADMIN_OVERRIDE = "access.admin-override";
 
     public static final String CHUNK_PLACEMENT_REQUESTED = "chunk.placement-requested";

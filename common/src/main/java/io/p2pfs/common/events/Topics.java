@@ -2,7 +2,7 @@ package io.p2pfs.common.events;
 
 import java.util.List;
 
-/** The Kafka topics of the system (design §9): one constant each, named as on the broker. */
+/** The Kafka topics of the system: one constant each, named as on the broker. */
 public final class Topics {
 
     public static final String USERS = "p2pfs.users";

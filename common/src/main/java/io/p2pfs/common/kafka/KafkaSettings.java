@@ -8,7 +8,7 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** How this service reaches Kafka and which topics it creates (design §9). */
+/** How this service reaches Kafka and which topics it creates. */
 @ConfigMapping(prefix = "p2pfs.kafka")
 public interface KafkaSettings {
 
@@ -25,7 +25,7 @@ public interface KafkaSettings {
     @WithDefault("6")
     int partitions();
 
-    /** Partitions of the placement topic: a peer reads the one its node id maps to (design §11). */
+    /** Partitions of the placement topic: a peer reads the one its node id maps to. */
     @WithDefault("12")
     int placementPartitions();
 

@@ -16,7 +16,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * Creates the system's topics (design §9) at start-up when they are missing, in the background
+ * Creates the system's topics at start-up when they are missing, in the background
  * and retrying until the broker answers, so a service starts even while Kafka is still coming
  * up. Idempotent across services and replicas.
  */

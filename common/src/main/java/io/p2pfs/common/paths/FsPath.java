@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A normalized absolute path in the p2pfs namespace (design §7): {@code /} or
+ * A normalized absolute path in the p2pfs namespace: {@code /} or
  * {@code /a/b/c}. Normalization strips one trailing slash; it refuses (400) {@code .} and
  * {@code ..} segments, empty segments ({@code //}), NUL and other control characters, names
  * over 255 UTF-8 bytes and paths over 4096 bytes. Nothing is silently rewritten, so one

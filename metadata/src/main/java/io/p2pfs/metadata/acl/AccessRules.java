@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Effective permissions (design §7), without framework types so every rule is unit-tested:
+ * Effective permissions, without framework types so every rule is unit-tested:
  * <ol>
  * <li>The owner of the entry, or of any directory above it, holds everything there.</li>
  * <li>Otherwise the caller holds the union of the grants naming one of its principals, taken

@@ -1,7 +1,7 @@
 package io.p2pfs.metadata.acl;
 
 import io.p2pfs.common.paths.FsPath;
-import io.p2pfs.metadata.locks.LockGuard;
+import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -24,9 +24,9 @@ public class AclResource {
     private final UserDirectory users;
     private final SecurityIdentity identity;
 
-    private final LockGuard locks;
+    private final WriteGuard locks;
 
-    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity, LockGuard locks) {
+    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity, WriteGuard locks) {
         this.locks = locks;
         this.acls = acls;
         this.users = users;

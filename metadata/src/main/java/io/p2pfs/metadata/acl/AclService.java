@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.acl;
 
+import io.p2pfs.metadata.core.PathKeys;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.events.AuditData;
@@ -11,9 +12,8 @@ import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
-import io.p2pfs.metadata.datapath.UploadPipeline;
-import io.p2pfs.metadata.locks.LockGuard;
-import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.namespace.WriteGuard;
+import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -45,10 +45,10 @@ public class AclService {
     private final Outbox outbox;
     private final DetachedEvents detached;
 
-    private final LockGuard locks;
+    private final WriteGuard locks;
 
     public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached,
-            LockGuard locks) {
+            WriteGuard locks) {
         this.locks = locks;
         this.namespace = namespace;
         this.json = json;
@@ -108,6 +108,15 @@ public class AclService {
         })).replaceWithVoid();
     }
 
+    /**
+     * The permissions the caller holds on the entries of {@code chain} (root first, ending at the
+     * entry asked about), without refusing or recording anything: for what an answer may show.
+     */
+    public Uni<Set<Permission>> held(List<Entry> chain, Caller caller) {
+        return nodes(chain).map(nodes -> caller.admin() ? EnumSet.allOf(Permission.class)
+                : AccessRules.held(nodes, caller.id(), caller.principals()));
+    }
+
     /** Of a directory's children, those the caller may READ (the directory's chain given). */
     public Uni<List<Entry>> readable(List<Entry> dirChain, List<Entry> children, Caller caller) {
         List<Long> ids = new ArrayList<>(dirChain.size() + children.size());
@@ -162,7 +171,7 @@ public class AclService {
                             details.put("path", path.toString());
                             details.put("before", document(before.getOrDefault(entry.entryId, Acl.NONE)));
                             details.put("after", document(wanted));
-                            return outbox.record(Topics.ACLS, UploadPipeline.pathKey(path), EventTypes.ACL_CHANGED,
+                            return outbox.record(Topics.ACLS, PathKeys.of(path), EventTypes.ACL_CHANGED,
                                     path.toString(), AuditData.success(caller.id(), EventTypes.ACL_CHANGED,
                                             path.toString(), details));
                         })

@@ -1,6 +1,6 @@
 package io.p2pfs.metadata.acl;
 
-/** What a principal may do with an entry (design §7). */
+/** What a principal may do with an entry. */
 public enum Permission {
     /** stat, list, versions, see the ACL and policy. */
     READ,

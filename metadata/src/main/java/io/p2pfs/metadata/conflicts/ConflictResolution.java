@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What an upload's commit does, given the version it is based on and the one current when it
- * commits (design §7). No conflict: commit the next version. Otherwise {@code If-None-Match: *}
+ * commits. No conflict: commit the next version. Otherwise {@code If-None-Match: *}
  * fails (it creates only), and the directory's strategy decides the rest.
  */
 public enum ConflictResolution {

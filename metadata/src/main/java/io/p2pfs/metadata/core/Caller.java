@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.namespace;
+package io.p2pfs.metadata.core;
 
 import java.util.LinkedHashSet;
 import java.util.Set;

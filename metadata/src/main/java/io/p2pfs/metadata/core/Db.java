@@ -1,4 +1,4 @@
-package io.p2pfs.metadata;
+package io.p2pfs.metadata.core;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
@@ -7,13 +7,27 @@ import java.util.function.Function;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Runs a unit of database work from a worker thread (the data path streams bodies there and
- * must not run on the event loop): the work runs on a Vert.x context in one transaction and
- * the calling thread waits for it.
+ * Database work for the threads that must block: the gateway's transfers stream bodies on
+ * worker threads and the chunk pipeline calls the control plane from its own. The work runs on
+ * a Vert.x context and the calling thread waits for it; never call these on an event loop.
  */
 public final class Db {
 
     private Db() {
+    }
+
+    /**
+     * Waits for a unit of work that opens its own session or transaction (a service method
+     * annotated {@code @WithTransaction}, or one that calls {@code Panache.withTransaction}).
+     */
+    public static <T> T await(java.util.function.Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static <T> T inTransaction(Function<Mutiny.Session, ? extends Uni<T>> work) {

@@ -20,7 +20,10 @@ import org.bouncycastle.crypto.params.HKDFParameters;
  * <li>{@code names}: AES-256-GCM for file and directory names,</li>
  * <li>{@code name-index}: HMAC-SHA256 giving the lookup key of a name,</li>
  * <li>{@code manifests}: AES-256-GCM for version manifests,</li>
- * <li>{@code convergence}: HMAC-SHA256 turning a chunk's plaintext hash into its key,</li>
+ * <li>{@code convergence}: the root of the writers' convergence keys: writer {@code u}'s key is
+ * {@code HKDF(root, info = "p2pfs convergence/" || keyId || "/" || u)}, and
+ * {@code HMAC-SHA256(that key, SHA-256(plain))} keys a chunk, so a writer's identical chunks
+ * dedupe and different writers' never share an id,</li>
  * <li>{@code signing-keys}: AES-256-GCM wrapping the chunk-token signing keys at rest.</li>
  * </ul>
  * Several master keys may be known at once, each under an id: the active one seals everything
@@ -41,6 +44,7 @@ public class KeyRing {
     private final String keyId;
     private final Keys active;
     private final Map<String, Keys> known = new LinkedHashMap<>();
+    private final Map<String, Convergence> writers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public KeyRing(CryptoConfig config) {
         this.keyId = config.keyId();
@@ -133,8 +137,26 @@ public class KeyRing {
         return of(id).manifests();
     }
 
-    public SecretKeySpec convergence() {
-        return active.convergence();
+    /** A writer's convergence key and the id of the master key it derives from. */
+    public record Convergence(String keyId, SecretKeySpec key) {
+    }
+
+    /** Writer {@code userId}'s convergence key under the active master key. */
+    public Convergence convergence(String userId) {
+        return convergence(userId, keyId);
+    }
+
+    /** Writer {@code userId}'s convergence key under master key {@code id} (a session's, at its commit). */
+    public Convergence convergence(String userId, String id) {
+        return writers.computeIfAbsent(id + "/" + userId, k -> {
+            byte[] root = of(id).convergence().getEncoded();
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(root, SALT, ("p2pfs convergence/" + id + "/" + userId)
+                    .getBytes(StandardCharsets.UTF_8)));
+            byte[] key = new byte[32];
+            hkdf.generateBytes(key, 0, key.length);
+            return new Convergence(id, new SecretKeySpec(key, "HmacSHA256"));
+        });
     }
 
     public SecretKeySpec signingKeys() {

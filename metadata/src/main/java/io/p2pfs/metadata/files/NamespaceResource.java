@@ -1,5 +1,7 @@
-package io.p2pfs.metadata.namespace;
+package io.p2pfs.metadata.files;
 
+import io.p2pfs.metadata.core.Caller;
+import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,5 +1,9 @@
-package io.p2pfs.metadata.namespace;
+package io.p2pfs.metadata.files;
 
+import io.p2pfs.metadata.core.Caller;
+import io.p2pfs.metadata.core.PathKeys;
+import io.p2pfs.metadata.core.ETags;
+import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
@@ -12,9 +16,12 @@ import io.p2pfs.common.reactive.Sequence;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.crypto.KeyRing;
-import io.p2pfs.metadata.datapath.DataPathConfig;
-import io.p2pfs.metadata.datapath.UploadPipeline;
-import io.p2pfs.metadata.locks.LockGuard;
+import io.p2pfs.metadata.replicas.PlacementConfig;
+import io.p2pfs.metadata.namespace.Entry;
+import io.p2pfs.metadata.namespace.FileVersion;
+import io.p2pfs.metadata.namespace.Manifest;
+import io.p2pfs.metadata.namespace.Namespace;
+import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.policies.VersionRetention;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -31,14 +38,14 @@ public class NamespaceService {
 
     private final Namespace namespace;
     private final Outbox outbox;
-    private final DataPathConfig.Placement placement;
+    private final PlacementConfig placement;
     private final KeyRing keys;
     private final AclService acls;
-    private final LockGuard locks;
+    private final WriteGuard locks;
     private final VersionRetention retention;
 
-    public NamespaceService(Namespace namespace, Outbox outbox, DataPathConfig.Placement placement, KeyRing keys,
-            AclService acls, LockGuard locks, VersionRetention retention) {
+    public NamespaceService(Namespace namespace, Outbox outbox, PlacementConfig placement, KeyRing keys,
+            AclService acls, WriteGuard locks, VersionRetention retention) {
         this.locks = locks;
         this.retention = retention;
         this.keys = keys;
@@ -48,19 +55,23 @@ public class NamespaceService {
         this.placement = placement;
     }
 
+    /** The whole content's SHA-256 is shown only to callers who may download the content. */
     @WithSession
     public Uni<NamespaceApi.Stat> stat(FsPath path, Caller caller) {
-        return acls.require(path, caller, Permission.READ, "stat").flatMap(entry -> {
+        return acls.requireChain(path, caller, Permission.READ, "stat").flatMap(chain -> {
+            Entry entry = chain.get(chain.size() - 1);
             if (entry.isDir()) {
                 return Uni.createFrom().item(new NamespaceApi.Stat(path.toString(), "DIR", null, null, entry.ownerId,
                         entry.createdAt, entry.updatedAt, null, null, null, null));
             }
-            return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, entry.currentVersion))
+            return acls.held(chain, caller).flatMap(held -> FileVersion.<FileVersion>findById(
+                    new FileVersion.Key(entry.entryId, entry.currentVersion))
                     .flatMap(version -> health(entry.entryId, entry.currentVersion).map(health ->
                             new NamespaceApi.Stat(path.toString(), "FILE", version.size, version.version,
                                     entry.ownerId, entry.createdAt, entry.updatedAt, version.chunkCount,
-                                    HexFormat.of().formatHex(version.contentSha256),
-                                    UploadPipeline.etag(entry.entryId, version.version), health)));
+                                    held.contains(Permission.DOWNLOAD) ? HexFormat.of().formatHex(version.contentSha256)
+                                            : null,
+                                    ETags.of(entry.entryId, version.version), health))));
         });
     }
 
@@ -125,7 +136,7 @@ public class NamespaceService {
         return acls.requireMkdir(path, caller)
                 .flatMap(v -> locks.requireWritable(path, caller.id(), tokens, "mkdir"))
                 .flatMap(v -> namespace.mkdirs(path, parents, caller.id())).flatMap(created -> {
-            return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, UploadPipeline.pathKey(dir),
+            return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, PathKeys.of(dir),
                     EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
                             dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
                     created.stream().map(FsPath::toString).toList()));
@@ -146,7 +157,7 @@ public class NamespaceService {
                     throw new Conflict(path + " is not empty.");
                 }
                 return entry.delete();
-            }).flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path), EventTypes.FILE_DELETED,
+            }).flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_DELETED,
                     path.toString(), AuditData.success(caller.id(), EventTypes.FILE_DELETED, path.toString(),
                             Map.of("path", path.toString(), "type", entry.kind)))).replaceWithVoid();
         });
@@ -154,15 +165,19 @@ public class NamespaceService {
 
     @WithSession
     public Uni<List<NamespaceApi.VersionInfo>> versions(FsPath path, Caller caller) {
-        return acls.require(path, caller, Permission.READ, "versions").map(entry -> {
+        return acls.requireChain(path, caller, Permission.READ, "versions").flatMap(chain -> {
+            Entry entry = chain.get(chain.size() - 1);
             if (entry.isDir()) {
                 throw new Conflict(path + " is a directory.");
             }
-            return entry;
-        }).flatMap(entry -> FileVersion.<FileVersion>list("entryId = ?1 order by version desc",
-                entry.entryId).map(all -> all.stream().map(v -> new NamespaceApi.VersionInfo(v.version, v.size,
-                        HexFormat.of().formatHex(v.contentSha256), v.createdBy, v.createdAt, v.chunkCount,
-                        v.version.equals(entry.currentVersion))).toList()));
+            return acls.held(chain, caller).flatMap(held -> FileVersion.<FileVersion>list(
+                    "entryId = ?1 order by version desc", entry.entryId).map(all -> all.stream()
+                            .map(v -> new NamespaceApi.VersionInfo(v.version, v.size,
+                                    held.contains(Permission.DOWNLOAD) ? HexFormat.of().formatHex(v.contentSha256)
+                                            : null,
+                                    v.createdBy, v.createdAt, v.chunkCount, v.version.equals(entry.currentVersion)))
+                            .toList()));
+        });
     }
 
     /**
@@ -185,10 +200,15 @@ public class NamespaceService {
                         throw new Conflict(path + " is a directory.");
                     }
                     // Checked after the locking read: the entry must not be in the session unlocked first.
-                    return acls.require(path, caller, Permission.WRITE, "restore")
-                            .flatMap(checked -> locks.requireWritable(path, caller.id(), tokens, "restore"))
-                            .flatMap(v -> FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n)))
-                            .flatMap(old -> {
+                    return acls.requireChain(path, caller, Permission.WRITE, "restore")
+                            .flatMap(chain -> acls.held(chain, caller))
+                            .flatMap(held -> locks.requireWritable(path, caller.id(), tokens, "restore")
+                                    .replaceWith(held.contains(Permission.DOWNLOAD)))
+                            .flatMap(mayDownload -> FileVersion.<FileVersion>findById(
+                                    new FileVersion.Key(entry.entryId, n)).map(old -> new Object[] {old, mayDownload}))
+                            .flatMap(found -> {
+                                FileVersion old = (FileVersion) found[0];
+                                boolean mayDownload = (Boolean) found[1];
                         if (old == null) {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
@@ -214,14 +234,14 @@ public class NamespaceService {
                                         .setParameter("next", next).setParameter("e", entry.entryId)
                                         .setParameter("n", n).executeUpdate()))
                                 .flatMap(v -> retention.applyAt(path, entry.entryId, next))
-                                .flatMap(v -> outbox.record(Topics.FILES, UploadPipeline.pathKey(path),
+                                .flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(path),
                                         EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
                                                 EventTypes.FILE_RESTORED, path.toString(),
                                                 Map.of("path", path.toString(), "restoredVersion", n,
                                                         "version", next))))
                                 .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
-                                        HexFormat.of().formatHex(copy.contentSha256), copy.createdBy, copy.createdAt,
-                                        copy.chunkCount, true));
+                                        mayDownload ? HexFormat.of().formatHex(copy.contentSha256) : null,
+                                        copy.createdBy, copy.createdAt, copy.chunkCount, true));
                     });
                 });
     }

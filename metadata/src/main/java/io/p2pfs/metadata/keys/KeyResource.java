@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.crypto;
+package io.p2pfs.metadata.keys;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -1,5 +1,7 @@
-package io.p2pfs.metadata.crypto;
+package io.p2pfs.metadata.keys;
 
+import io.p2pfs.metadata.crypto.SealedBox;
+import io.p2pfs.metadata.crypto.KeyRing;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
@@ -20,7 +22,9 @@ import java.util.Map;
  * replicas may run it at once. Names get their new lookup key in the same update. Once
  * {@link #status()} shows no row under an old key id, that key can be removed from
  * configuration. Chunk contents are not touched: each chunk's key lives in the manifest, which
- * is re-sealed.
+ * is re-sealed. Open upload sessions keep the key id they began under (their writer's
+ * convergence key derives from it) and are not re-sealed; {@code openUploadsByKeyId} counts them, and
+ * an old key should stay configured until they have ended or expired.
  */
 @ApplicationScoped
 public class KeyRotation {
@@ -28,7 +32,12 @@ public class KeyRotation {
     private static final int BATCH = 200;
     private static final byte[] SIGNING_AAD = "chunk-token-signing-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
-    public record Status(String activeKeyId, List<String> configuredKeyIds, Map<String, Map<String, Long>> rowsByKeyId) {
+    /**
+     * {@code rowsByKeyId}: what a re-encryption moves, per key id and table;
+     * {@code openUploadsByKeyId}: open upload sessions, which keep their key id until they end.
+     */
+    public record Status(String activeKeyId, List<String> configuredKeyIds, Map<String, Map<String, Long>> rowsByKeyId,
+            Map<String, Long> openUploadsByKeyId) {
     }
 
     public record Result(long entries, long versions, long signingKeys, Status status) {
@@ -49,15 +58,23 @@ public class KeyRotation {
         return Panache.withSession(() -> Panache.getSession().flatMap(session -> session.createNativeQuery(
                 "SELECT 'entries', key_id, count(*) FROM entries WHERE key_id <> 'none' GROUP BY key_id "
                         + "UNION ALL SELECT 'versions', key_id, count(*) FROM versions GROUP BY key_id "
-                        + "UNION ALL SELECT 'signingKeys', key_id, count(*) FROM signing_keys GROUP BY key_id",
+                        + "UNION ALL SELECT 'signingKeys', key_id, count(*) FROM signing_keys GROUP BY key_id "
+                        + "UNION ALL SELECT 'openUploads', key_id, count(*) FROM upload_sessions "
+                        + "WHERE state = 'OPEN' AND expires_at > now() GROUP BY key_id",
                 Object[].class).getResultList()))
                 .map(rows -> {
                     Map<String, Map<String, Long>> byKey = new LinkedHashMap<>();
+                    Map<String, Long> openUploads = new LinkedHashMap<>();
                     for (Object[] row : rows) {
-                        byKey.computeIfAbsent((String) row[1], k -> new LinkedHashMap<>())
-                                .put((String) row[0], ((Number) row[2]).longValue());
+                        long count = ((Number) row[2]).longValue();
+                        if ("openUploads".equals(row[0])) {
+                            openUploads.put((String) row[1], count);
+                        } else {
+                            byKey.computeIfAbsent((String) row[1], k -> new LinkedHashMap<>()).put((String) row[0],
+                                    count);
+                        }
                     }
-                    return new Status(keys.keyId(), List.copyOf(keys.keyIds()), byKey);
+                    return new Status(keys.keyId(), List.copyOf(keys.keyIds()), byKey, openUploads);
                 });
     }
 

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.locks;
 
+import io.p2pfs.metadata.core.PathKeys;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
@@ -10,10 +11,9 @@ import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.common.reactive.Sequence;
-import io.p2pfs.metadata.datapath.UploadPipeline;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
-import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Grants, renews, releases, lists and expires locks (design §7). State lives only in the
+ * Grants, renews, releases, lists and expires locks. State lives only in the
  * {@code locks} table: grants serialise on an advisory lock, expiry is decided by the database's
  * clock, and the sweep claims expired rows with {@code FOR UPDATE SKIP LOCKED}, so any number of
  * replicas may run side by side.
@@ -193,7 +193,7 @@ public class LeaseService {
         details.put("owner", lease.ownerId);
         details.put("ttlSeconds", lease.ttlSeconds);
         details.put("expiresAt", lease.expiresAt.toString());
-        return outbox.record(Topics.LOCKS, UploadPipeline.pathKey(FsPath.parse(path)), type, path,
+        return outbox.record(Topics.LOCKS, PathKeys.of(FsPath.parse(path)), type, path,
                 AuditData.success(actor, type, path, details));
     }
 }

@@ -1,11 +1,11 @@
 package io.p2pfs.metadata.locks;
 
+import io.p2pfs.metadata.core.PathKeys;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.DetachedEvents;
 import io.p2pfs.common.paths.FsPath;
-import io.p2pfs.metadata.datapath.UploadPipeline;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +42,6 @@ public class LockDenials {
         AuditData data = new AuditData(actor, EventTypes.LOCK_DENIED, path.toString(), AuditData.Outcome.DENIED,
                 "locked by " + holder.ownerId, null, null, details);
         // Not awaited: the refused transaction may hold a pooled connection this insert would otherwise wait for.
-        events.record(Topics.LOCKS, UploadPipeline.pathKey(path), EventTypes.LOCK_DENIED, path.toString(), data);
+        events.record(Topics.LOCKS, PathKeys.of(path), EventTypes.LOCK_DENIED, path.toString(), data);
     }
 }

@@ -4,6 +4,7 @@ import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Locked;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.p2pfs.metadata.namespace.Namespace;
+import io.p2pfs.metadata.namespace.WriteGuard;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,13 +12,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Refuses a change under someone else's live lock with 423 (design §7). Every write, delete,
+ * Refuses a change under someone else's live lock with 423. Every write, delete,
  * restore and policy (or ACL) change calls {@link #requireWritable} in the transaction that makes
  * the change. Changes take a shared advisory lock and lock grants the exclusive one, so a lock is
  * never granted while a change that did not see it is still committing.
  */
 @ApplicationScoped
-public class LockGuard {
+public class LockGuard implements WriteGuard {
 
     /** Advisory lock serialising lock grants against the changes they must see ('p2pfsLk'). */
     static final long LOCK_TABLE_KEY = 0x70327066734c6bL;
@@ -32,17 +33,12 @@ public class LockGuard {
         this.request = request;
     }
 
-    /** The lock tokens the current request presents in its {@code Lock-Token} header. */
+    @Override
     public Set<String> presentedTokens() {
         return LockTokens.parse(request.getHeader("Lock-Token"));
     }
 
-    /**
-     * 423 when a live lock on {@code path} or an ancestor belongs to someone else, or to the
-     * caller without its token among {@code tokens}. Call it in the changing transaction.
-     *
-     * @param operation what is attempted, for the {@code lock.denied} event
-     */
+    @Override
     public Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation) {
         List<byte[]> presented = tokens.stream().map(LockTokens::hash).toList();
         return advisory("pg_advisory_xact_lock_shared")

@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * A version's manifest: the ordered chunks of its content. Each entry holds the chunk id, the
  * plaintext hash {@code h}, the plaintext length and the chunk key {@code k}. Keeping {@code k}
- * (a deviation from design §5, which derives it from {@code h} at read time) means a master-key
+ * (rather than deriving it from {@code h} at read time) means a master-key
  * rotation only re-seals manifests and never touches chunk data on peers.
  *
  * <p>Binary form before sealing: {@code version(1)=1, count(4)}, then per chunk

@@ -54,6 +54,9 @@ public class NodeEventsConsumer {
             node.zone = details.path("zone").asText("default");
             node.capacityBytes = details.path("capacityBytes").asLong(0);
             node.state = details.get("state").asText();
+            if (details.path("publicKey").isObject()) {
+                node.publicKey = details.get("publicKey").toString();
+            }
             node.updatedAt = Instant.now();
             return existing != null ? Uni.createFrom().voidItem() : node.persist().replaceWithVoid();
         });

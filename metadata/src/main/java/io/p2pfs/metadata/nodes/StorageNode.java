@@ -33,6 +33,10 @@ public class StorageNode extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** The node's public key (P-256 JWK, JSON text): storage receipts must verify with it. */
+    @Column(name = "public_key")
+    public String publicKey;
+
     public boolean isUp() {
         return "UP".equals(state);
     }

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.policies;
 
+import io.p2pfs.metadata.core.PathKeys;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
@@ -8,13 +9,12 @@ import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
-import io.p2pfs.metadata.datapath.DataPathConfig;
-import io.p2pfs.metadata.datapath.UploadPipeline;
-import io.p2pfs.metadata.locks.LockGuard;
+import io.p2pfs.metadata.replicas.PlacementConfig;
+import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.locks.PathEntries;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
-import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -34,15 +34,15 @@ import java.util.Set;
 public class PolicyService {
 
     private final Namespace namespace;
-    private final LockGuard locks;
+    private final WriteGuard locks;
     private final Outbox outbox;
     private final PoliciesConfig config;
-    private final DataPathConfig.Placement placement;
+    private final PlacementConfig placement;
 
     private final AclService acls;
 
-    public PolicyService(Namespace namespace, LockGuard locks, Outbox outbox, PoliciesConfig config,
-            DataPathConfig.Placement placement, AclService acls) {
+    public PolicyService(Namespace namespace, WriteGuard locks, Outbox outbox, PoliciesConfig config,
+            PlacementConfig placement, AclService acls) {
         this.acls = acls;
         this.namespace = namespace;
         this.locks = locks;
@@ -109,7 +109,7 @@ public class PolicyService {
                         details.put("path", path.toString());
                         details.put("before", before);
                         details.put("after", settings);
-                        return change.flatMap(v -> outbox.record(Topics.ACLS, UploadPipeline.pathKey(path),
+                        return change.flatMap(v -> outbox.record(Topics.ACLS, PathKeys.of(path),
                                 EventTypes.POLICY_CHANGED, path.toString(), AuditData.success(caller.id(),
                                         EventTypes.POLICY_CHANGED, path.toString(), details)));
                     })

@@ -1,12 +1,12 @@
 package io.p2pfs.metadata.policies;
 
+import io.p2pfs.metadata.core.PathKeys;
 import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.reactive.Sequence;
-import io.p2pfs.metadata.datapath.UploadPipeline;
 import io.p2pfs.metadata.locks.PathEntries;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
@@ -85,7 +85,7 @@ public class RetentionSweeper {
         if (versions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        return outbox.record(Topics.FILES, UploadPipeline.pathKey(FsPath.parse(path)), EventTypes.VERSIONS_PRUNED,
+        return outbox.record(Topics.FILES, PathKeys.of(FsPath.parse(path)), EventTypes.VERSIONS_PRUNED,
                 path, AuditData.success("system:retention", EventTypes.VERSIONS_PRUNED, path,
                         Map.of("path", path, "prunedVersions", versions)))
                 .replaceWith(versions.size());

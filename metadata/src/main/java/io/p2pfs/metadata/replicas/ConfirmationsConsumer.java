@@ -1,4 +1,4 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.metadata.replicas;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,40 +1,49 @@
-package io.p2pfs.metadata.datapath;
+package io.p2pfs.metadata.replicas;
 
 import io.p2pfs.client.placement.Placement;
 import io.p2pfs.common.chunks.ChunkEvents;
-import io.p2pfs.common.chunks.ChunkTokens;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.metadata.nodes.StorageNode;
-import io.p2pfs.metadata.tokens.ChunkTokenSigner;
+import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
- * Replica bookkeeping: which nodes hold which chunk, live node lists for placement, and
- * re-placement of a chunk that lost a replica (bad read, corrupt report, failed placement).
- * All methods run in the caller's transaction.
+ * Replica bookkeeping: which nodes hold which chunk, whose data (convergence domain) holds it,
+ * the live nodes placement chooses from, and re-placement of a chunk that lost a replica (a bad
+ * replica confirmed by a check, a corrupt report, a failed placement). Every lookup takes a whole
+ * batch of chunks in one query. All methods run in the caller's transaction.
  */
 @ApplicationScoped
 public class ReplicaDirectory {
 
-    private final ChunkTokenSigner tokens;
+    private final PlacementPlanner planner;
     private final Outbox outbox;
 
-    public ReplicaDirectory(ChunkTokenSigner tokens, Outbox outbox) {
-        this.tokens = tokens;
+    public ReplicaDirectory(PlacementPlanner planner, Outbox outbox) {
+        this.planner = planner;
         this.outbox = outbox;
     }
 
     /** A place a chunk can be read from. */
     public record Source(UUID nodeId, String url, boolean confirmed, boolean up) {
+    }
+
+    /** A chunk written in an upload: its ciphertext size and the nodes that hold it (by receipt). */
+    public record Written(String chunkId, int cipherSize, List<UUID> nodes) {
     }
 
     public Uni<List<Placement.Candidate>> liveCandidates() {
@@ -43,11 +52,75 @@ public class ReplicaDirectory {
                 .toList());
     }
 
-    /** How many confirmed replicas on live nodes the chunk has (0 when unknown). */
-    public Uni<Long> liveConfirmed(Mutiny.Session session, String chunkId) {
-        return session.createNativeQuery("SELECT count(*) FROM replicas r JOIN nodes n ON n.node_id = r.node_id "
-                + "WHERE r.chunk_id = :id AND r.state = 'CONFIRMED' AND n.state = 'UP'", Long.class)
-                .setParameter("id", chunkId).getSingleResult();
+    /**
+     * For the chunks of {@code chunkIds} that {@code domain}'s data holds: how many confirmed
+     * replicas on live nodes each has. Chunks of other domains are absent, whatever they hold.
+     */
+    public Uni<Map<String, Long>> heldByDomain(Mutiny.Session session, String domain, Collection<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return session.createNativeQuery("SELECT d.chunk_id, count(n.node_id) FROM chunk_domains d "
+                + "LEFT JOIN replicas r ON r.chunk_id = d.chunk_id AND r.state = 'CONFIRMED' "
+                + "LEFT JOIN nodes n ON n.node_id = r.node_id AND n.state = 'UP' "
+                + "WHERE d.domain = :domain AND d.chunk_id = ANY(string_to_array(:ids, ',')) GROUP BY d.chunk_id",
+                Object[].class)
+                .setParameter("domain", domain).setParameter("ids", String.join(",", chunkIds)).getResultList()
+                .map(rows -> {
+                    Map<String, Long> held = new HashMap<>();
+                    for (Object[] row : rows) {
+                        held.put((String) row[0], ((Number) row[1]).longValue());
+                    }
+                    return held;
+                });
+    }
+
+    /** The ciphertext sizes of the chunks among {@code chunkIds} that this system holds. */
+    public Uni<Map<String, Integer>> cipherSizes(Mutiny.Session session, Collection<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return session.createNativeQuery("SELECT chunk_id, cipher_size FROM chunks "
+                + "WHERE chunk_id = ANY(string_to_array(:ids, ','))", Object[].class)
+                .setParameter("ids", String.join(",", chunkIds)).getResultList()
+                .map(rows -> rows.stream().collect(Collectors.toMap(r -> (String) r[0],
+                        r -> ((Number) r[1]).intValue())));
+    }
+
+    /**
+     * Records chunks written in an upload: the chunk rows, their domain, and a confirmed
+     * replica on every node that gave a receipt (one statement each, for the whole batch).
+     */
+    public Uni<Void> recordWritten(Mutiny.Session session, String domain, List<Written> written,
+            int replicationFactor) {
+        if (written.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String ids = written.stream().map(Written::chunkId).collect(Collectors.joining(","));
+        String sizes = written.stream().map(w -> Integer.toString(w.cipherSize())).collect(Collectors.joining(","));
+        List<String> replicaChunks = new ArrayList<>();
+        List<String> replicaNodes = new ArrayList<>();
+        for (Written chunk : written) {
+            for (UUID node : chunk.nodes()) {
+                replicaChunks.add(chunk.chunkId());
+                replicaNodes.add(node.toString());
+            }
+        }
+        return session.createNativeQuery("INSERT INTO chunks (chunk_id, cipher_size, replication_factor) "
+                + "SELECT id, CAST(size AS int), :r FROM unnest(string_to_array(:ids, ','), "
+                + "string_to_array(:sizes, ',')) AS t(id, size) ON CONFLICT (chunk_id) DO NOTHING")
+                .setParameter("ids", ids).setParameter("sizes", sizes).setParameter("r", (short) replicationFactor)
+                .executeUpdate()
+                .flatMap(n -> session.createNativeQuery("INSERT INTO chunk_domains (domain, chunk_id) "
+                        + "SELECT :domain, id FROM unnest(string_to_array(:ids, ',')) AS t(id) ON CONFLICT DO NOTHING")
+                        .setParameter("domain", domain).setParameter("ids", ids).executeUpdate())
+                .flatMap(n -> session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
+                        + "SELECT c, CAST(n AS uuid), 'CONFIRMED', now() FROM unnest(string_to_array(:c, ','), "
+                        + "string_to_array(:n, ',')) AS t(c, n) ON CONFLICT (chunk_id, node_id) "
+                        + "DO UPDATE SET state = 'CONFIRMED', updated_at = now()")
+                        .setParameter("c", String.join(",", replicaChunks))
+                        .setParameter("n", String.join(",", replicaNodes)).executeUpdate())
+                .replaceWithVoid();
     }
 
     /** Every usable replica of the chunk, best first (confirmed on live nodes), ties shuffled. */
@@ -56,13 +129,16 @@ public class ReplicaDirectory {
     }
 
     /** {@link #sources(Mutiny.Session, String)} for many chunks in one query. */
-    public Uni<java.util.Map<String, List<Source>>> sources(Mutiny.Session session, List<String> chunkIds) {
+    public Uni<Map<String, List<Source>>> sources(Mutiny.Session session, Collection<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         return session.createNativeQuery("SELECT r.chunk_id, CAST(n.node_id AS text), n.url, r.state, n.state "
                 + "FROM replicas r JOIN nodes n ON n.node_id = r.node_id "
                 + "WHERE r.chunk_id = ANY(string_to_array(:ids, ',')) AND r.state <> 'BAD'", Object[].class)
                 .setParameter("ids", String.join(",", chunkIds)).getResultList()
                 .map(rows -> {
-                    java.util.Map<String, List<Source>> byChunk = new java.util.HashMap<>();
+                    Map<String, List<Source>> byChunk = new HashMap<>();
                     for (Object[] row : rows) {
                         byChunk.computeIfAbsent((String) row[0], id -> new ArrayList<>()).add(new Source(
                                 UUID.fromString((String) row[1]), (String) row[2], "CONFIRMED".equals(row[3]),
@@ -71,7 +147,7 @@ public class ReplicaDirectory {
                     // Equally good replicas in random order: reads spread over them, and a bad
                     // replica cannot hide behind a good one that is always asked first.
                     for (List<Source> sources : byChunk.values()) {
-                        java.util.Collections.shuffle(sources);
+                        Collections.shuffle(sources);
                         sources.sort((a, b) -> Integer.compare(rank(b), rank(a)));
                     }
                     return byChunk;
@@ -80,6 +156,13 @@ public class ReplicaDirectory {
 
     private static int rank(Source s) {
         return (s.confirmed() ? 2 : 0) + (s.up() ? 1 : 0);
+    }
+
+    /** Whether {@code nodeId} is recorded as holding {@code chunkId} (pending or confirmed). */
+    public Uni<Boolean> holds(Mutiny.Session session, String chunkId, UUID nodeId) {
+        return session.createNativeQuery("SELECT count(*) FROM replicas WHERE chunk_id = :id AND node_id = :node "
+                + "AND state <> 'BAD'", Long.class).setParameter("id", chunkId).setParameter("node", nodeId)
+                .getSingleResult().map(n -> n > 0);
     }
 
     /** Records that {@code nodeId} holds {@code chunkId} durably. */
@@ -102,7 +185,7 @@ public class ReplicaDirectory {
                 .flatMap(sources -> liveCandidates().flatMap(candidates -> {
                     Source source = sources.stream().filter(s -> s.confirmed() && s.up()).findFirst().orElse(null);
                     if (source == null) {
-                        io.quarkus.logging.Log.warnf("Chunk %s has no good replica left to copy from", chunkId);
+                        Log.warnf("Chunk %s has no good replica left to copy from", chunkId);
                         return Uni.createFrom().voidItem();
                     }
                     Set<UUID> holding = new HashSet<>();
@@ -111,13 +194,13 @@ public class ReplicaDirectory {
                     Placement.Candidate target = Placement.rank(chunkId, candidates).stream()
                             .filter(c -> !holding.contains(c.nodeId())).findFirst().orElse(null);
                     if (target == null) {
-                        io.quarkus.logging.Log.warnf("No live node can take a new replica of chunk %s", chunkId);
+                        Log.warnf("No live node can take a new replica of chunk %s", chunkId);
                         return Uni.createFrom().voidItem();
                     }
                     return requestPlacements(session,
-                            List.of(placementRequest(chunkId, source.nodeId(), source.url(), target, 0)))
-                            .invoke(() -> io.quarkus.logging.Log.infof("Re-placing chunk %s on %s (%s)", chunkId,
-                                    target.nodeId(), reason));
+                            List.of(planner.request(chunkId, source.nodeId(), source.url(), target, 0)))
+                            .invoke(() -> Log.infof("Re-placing chunk %s on %s (%s)", chunkId, target.nodeId(),
+                                    reason));
                 }));
     }
 
@@ -135,16 +218,5 @@ public class ReplicaDirectory {
                 .setParameter("c", chunks).setParameter("n", nodes).executeUpdate()
                 .flatMap(n -> outbox.recordAll(requests.stream().map(r -> new Outbox.Draft(Topics.CHUNK_PLACEMENTS,
                         r.targetNodeId(), EventTypes.CHUNK_PLACEMENT_REQUESTED, "chunk:" + r.chunkId(), r)).toList()));
-    }
-
-    /**
-     * A request that {@code target} pull {@code chunkId} from {@code sourceNode}, with the read
-     * token for the source and the write token for the target (signed by the caller's thread).
-     */
-    public ChunkEvents.PlacementRequested placementRequest(String chunkId, UUID sourceNode, String sourceUrl,
-            Placement.Candidate target, long size) {
-        return new ChunkEvents.PlacementRequested(chunkId, target.nodeId().toString(), sourceNode.toString(),
-                sourceUrl, tokens.sign(chunkId, ChunkTokens.Op.read, sourceNode),
-                tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()), size);
     }
 }

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Signs chunk tokens (design §4, contract in {@link ChunkTokens}) with ES256. The signing key
+ * Signs chunk tokens (contract in {@link ChunkTokens}) with ES256. The signing key
  * lives in the database (private half sealed under the master key), so every metadata replica
  * signs with the same newest key and the JWKS lists all keys peers may still see; a new key is
  * made when none exists or the newest is older than the rotation period.

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.ServiceUnavailable;
 import io.p2pfs.common.tls.CaTrust;
-import io.p2pfs.metadata.datapath.DataPathConfig;
+import io.p2pfs.metadata.core.TlsConfig;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -34,7 +34,7 @@ public class TrackerClient {
     private final ObjectMapper json;
     private final HttpClient http;
 
-    public TrackerClient(TrackerConfig config, DataPathConfig.Tls tls, ObjectMapper json) {
+    public TrackerClient(TrackerConfig config, TlsConfig tls, ObjectMapper json) {
         this.config = config;
         this.json = json;
         HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.timeout());

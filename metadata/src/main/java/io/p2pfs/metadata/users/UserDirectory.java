@@ -1,7 +1,7 @@
 package io.p2pfs.metadata.users;
 
 import io.p2pfs.common.problem.Forbidden;
-import io.p2pfs.metadata.namespace.Caller;
+import io.p2pfs.metadata.core.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * A content-addressed chunk store on local disk (design §5), free of framework types.
+ * A content-addressed chunk store on local disk, free of framework types.
  *
  * <p>On-disk layout under the data directory:
  * <pre>

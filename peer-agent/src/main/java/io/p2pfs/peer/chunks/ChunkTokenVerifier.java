@@ -16,7 +16,7 @@ import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Checks chunk tokens (design §4, {@link ChunkTokens}): an ES256 JWT signed by a key the
+ * Checks chunk tokens ({@link ChunkTokens}): an ES256 JWT signed by a key the
  * metadata service publishes at {@code <metadata>/.well-known/jwks.json}, issuer
  * {@value ChunkTokens#ISSUER}, unexpired, at most {@value ChunkTokens#MAX_LIFETIME_SECONDS} s
  * long, for exactly this chunk ({@code sub}), operation ({@code op}) and node ({@code aud}).

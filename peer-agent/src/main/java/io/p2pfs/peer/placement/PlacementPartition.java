@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The partition of {@code p2pfs.chunks.placements} that carries a node's events (design §11):
+ * The partition of {@code p2pfs.chunks.placements} that carries a node's events:
  * metadata keys them by target node id, and Kafka's default partitioner puts key {@code k} on
  * {@code toPositive(murmur2(k)) % partitions}, so the node reads exactly that one.
  */

@@ -1,0 +1,314 @@
+package io.p2pfs.metadata.uploads;
+
+import io.p2pfs.client.api.Uploads;
+import io.p2pfs.common.chunks.ChunkEvents;
+import io.p2pfs.common.events.AuditData;
+import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.Conflict;
+import io.p2pfs.common.problem.PreconditionFailed;
+import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.conflicts.ConflictNames;
+import io.p2pfs.metadata.conflicts.ConflictResolution;
+import io.p2pfs.metadata.core.Caller;
+import io.p2pfs.metadata.core.ETags;
+import io.p2pfs.metadata.core.PathKeys;
+import io.p2pfs.metadata.crypto.KeyRing;
+import io.p2pfs.metadata.namespace.Entry;
+import io.p2pfs.metadata.namespace.FileVersion;
+import io.p2pfs.metadata.namespace.Manifest;
+import io.p2pfs.metadata.namespace.Namespace;
+import io.p2pfs.metadata.namespace.WriteGuard;
+import io.p2pfs.metadata.nodes.NodeKeys;
+import io.p2pfs.metadata.policies.EffectivePolicy;
+import io.p2pfs.metadata.policies.PolicyService;
+import io.p2pfs.metadata.policies.VersionRetention;
+import io.p2pfs.metadata.replicas.ReplicaDirectory;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.hibernate.reactive.mutiny.Mutiny;
+
+/**
+ * The commit of an upload as one unit of work that owns its transaction: the session row is
+ * locked and checked again, the file's row is locked (or created), WRITE, locks and the nodes'
+ * liveness are checked again after that lock (so nothing it decides on can change before it
+ * commits), the directory's conflict strategy decides where the version goes, and the version,
+ * its sealed manifest, its chunk references, the new chunks with their receipted replicas, the
+ * placement requests for the remaining replicas, retention and the events all commit together.
+ */
+@ApplicationScoped
+public class VersionCommit {
+
+    private final UploadSessions sessions;
+    private final Namespace namespace;
+    private final AclService acls;
+    private final WriteGuard guard;
+    private final PolicyService policies;
+    private final VersionRetention retention;
+    private final ReplicaDirectory replicas;
+    private final NodeKeys nodeKeys;
+    private final KeyRing keys;
+    private final Outbox outbox;
+
+    public VersionCommit(UploadSessions sessions, Namespace namespace, AclService acls, WriteGuard guard,
+            PolicyService policies, VersionRetention retention, ReplicaDirectory replicas, NodeKeys nodeKeys,
+            KeyRing keys, Outbox outbox) {
+        this.sessions = sessions;
+        this.namespace = namespace;
+        this.acls = acls;
+        this.guard = guard;
+        this.policies = policies;
+        this.retention = retention;
+        this.replicas = replicas;
+        this.nodeKeys = nodeKeys;
+        this.keys = keys;
+        this.outbox = outbox;
+    }
+
+    /** What a commit writes, prepared (receipts verified, keys derived, tokens signed) before its transaction. */
+    public record Prepared(UUID uploadId, FsPath path, Caller caller, Set<String> lockTokens, Manifest manifest,
+            String sha256, List<ReplicaDirectory.Written> written, List<ChunkEvents.PlacementRequested> placements) {
+    }
+
+    /** Where a commit lands: the file itself or, for KEEP_BOTH, a new file beside it. */
+    private record Target(Entry entry, FsPath path, ConflictResolution resolution, Integer otherVersion) {
+    }
+
+    /** A 412 from the FAIL strategy, published as {@code file.conflict} after the rollback. */
+    static final class CommitConflict extends PreconditionFailed {
+        final transient Map<String, Object> details;
+
+        CommitConflict(String detail, Map<String, Object> details) {
+            super(detail);
+            this.details = details;
+        }
+    }
+
+    @WithTransaction
+    public Uni<Uploads.Result> commit(Prepared prepared) {
+        FsPath path = prepared.path();
+        return sessions.open(prepared.uploadId(), prepared.caller(), true).flatMap(session -> Panache.getSession()
+                .flatMap(db -> requireHoldersLive(prepared)
+                        // The parent's: looking at the path itself would load the file's row before it is locked.
+                        .flatMap(v -> policies.effectiveFor(path.parent()))
+                        .flatMap(policy -> namespace.requireDir(path.parent())
+                                .flatMap(parent -> target(db, session, parent.entryId, path, policy,
+                                        prepared.caller().id()))
+                                // Checked after the file's row is locked: the session must not hold it unlocked first.
+                                .call(target -> acls.requireWrite(path, prepared.caller(), "upload"))
+                                .call(target -> guard.requireWritable(path, prepared.caller().id(), prepared.lockTokens(),
+                                        "write"))
+                                .flatMap(target -> write(db, session, target, policy, prepared)))));
+    }
+
+    /** Each new chunk must still be readable when the commit lands: one of its receipted nodes must be up. */
+    private Uni<Void> requireHoldersLive(Prepared prepared) {
+        Set<UUID> holders = prepared.written().stream().flatMap(w -> w.nodes().stream()).collect(Collectors.toSet());
+        return nodeKeys.load(holders).map(known -> {
+            for (ReplicaDirectory.Written chunk : prepared.written()) {
+                boolean readable = chunk.nodes().stream().map(known::get)
+                        .anyMatch(node -> node != null && node.up());
+                if (!readable) {
+                    throw new Conflict("Chunk " + chunk.chunkId() + ": every node that stored it is down now; write "
+                            + "it again. Nothing was committed.").with("chunkId", chunk.chunkId())
+                            .with("reason", "holders-down");
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Locks the file's row (creating the entry if the upload expected none, or meeting the one
+     * a concurrent creator made) and decides by the base and current versions where the commit
+     * goes. Commits of one file serialise on that row, which makes version numbers gap-free.
+     */
+    private Uni<Target> target(Mutiny.Session db, UploadSession session, long parentId, FsPath path,
+            EffectivePolicy policy, String caller) {
+        Uni<Entry> current = session.entryId == null
+                ? insertIfAbsent(db, parentId, path.name(), caller).flatMap(v -> namespace.childForUpdate(parentId,
+                        path.name()))
+                : Entry.<Entry>findById(session.entryId, LockModeType.PESSIMISTIC_WRITE).map(existing -> {
+                    if (existing == null) {
+                        throw new PreconditionFailed(path + " was deleted while the upload ran.");
+                    }
+                    return existing;
+                });
+        return current.flatMap(entry -> {
+            if (entry.isDir()) {
+                throw new Conflict(path + " is a directory.");
+            }
+            ConflictResolution resolution = ConflictResolution.decide(policy.conflictStrategy(), session.baseVersion,
+                    entry.currentVersion, session.createOnly);
+            return switch (resolution) {
+                case COMMIT, COMMIT_NEXT -> Uni.createFrom().item(new Target(entry, path, resolution,
+                        entry.currentVersion));
+                case FAIL -> throw failed(path, entry, policy, session);
+                case KEEP_BOTH -> keepBoth(db, parentId, path, caller, Namespace.now(), 1)
+                        .map(beside -> new Target(beside.entry(), beside.path(), resolution, entry.currentVersion));
+            };
+        });
+    }
+
+    /**
+     * Inserts a file entry unless the name is taken; true if inserted. A concurrent insert of
+     * the same name is waited for and then counts as taken, so no writer fails on the constraint.
+     */
+    private Uni<Boolean> insertIfAbsent(Mutiny.Session db, long parentId, String name, String caller) {
+        Entry fresh = namespace.newEntry(parentId, name, Entry.FILE, caller);
+        return db.createNativeQuery("INSERT INTO entries (parent_id, name_hmac, name_sealed, key_id, kind, "
+                + "owner_id) VALUES (:parent, :hmac, :sealed, :key, 'FILE', :owner) "
+                + "ON CONFLICT (parent_id, name_hmac) DO NOTHING")
+                .setParameter("parent", parentId).setParameter("hmac", fresh.nameHmac)
+                .setParameter("sealed", fresh.nameSealed).setParameter("key", fresh.keyId)
+                .setParameter("owner", caller).executeUpdate().map(n -> n == 1);
+    }
+
+    /** A new file beside {@code path} under the first free conflict name. */
+    private Uni<Target> keepBoth(Mutiny.Session db, long parentId, FsPath path, String caller, Instant at,
+            int attempt) {
+        if (attempt > 10_000) {
+            throw new Conflict("No free conflict name beside " + path + ".");
+        }
+        String name = ConflictNames.name(path.name(), caller, at, attempt);
+        return insertIfAbsent(db, parentId, name, caller).flatMap(inserted -> inserted
+                ? namespace.childForUpdate(parentId, name).map(entry -> new Target(entry, path.parent().child(name),
+                        ConflictResolution.KEEP_BOTH, null))
+                : keepBoth(db, parentId, path, caller, at, attempt + 1));
+    }
+
+    /** The 412 of a commit that must not go ahead; only the FAIL strategy's is a published conflict. */
+    private static PreconditionFailed failed(FsPath path, Entry current, EffectivePolicy policy, UploadSession session) {
+        PreconditionFailed failed;
+        if (session.createOnly) {
+            failed = new PreconditionFailed(path + " was created while this upload ran and If-None-Match: * asked "
+                    + "to create only; nothing was stored.");
+        } else {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("path", path.toString());
+            details.put("strategy", policy.conflictStrategy().name());
+            details.put("baseVersion", session.baseVersion);
+            details.put("otherVersion", current.currentVersion);
+            failed = new CommitConflict("Another version of " + path + " was committed while this upload ran; "
+                    + "nothing was stored.", details);
+        }
+        if (current.currentVersion != null) {
+            String etag = ETags.of(current.entryId, current.currentVersion);
+            failed.with("currentEtag", etag).withHeader("ETag", etag);
+        }
+        failed.with("baseVersion", session.baseVersion);
+        return failed;
+    }
+
+    private Uni<Uploads.Result> write(Mutiny.Session db, UploadSession session, Target target, EffectivePolicy policy,
+            Prepared prepared) {
+        Entry entry = target.entry();
+        FsPath path = target.path();
+        FsPath requested = prepared.path();
+        String caller = prepared.caller().id();
+        Manifest manifest = prepared.manifest();
+        int version = entry.currentVersion == null ? 1 : entry.currentVersion + 1;
+        FileVersion row = new FileVersion();
+        row.entryId = entry.entryId;
+        row.version = version;
+        row.size = manifest.size();
+        row.contentSha256 = HexFormat.of().parseHex(prepared.sha256());
+        row.manifestSealed = manifest.seal(keys, entry.entryId, version);
+        row.keyId = keys.keyId();
+        row.chunkCount = manifest.chunks().size();
+        row.createdBy = caller;
+        row.createdAt = Namespace.now();
+        entry.currentVersion = version;
+        entry.updatedAt = row.createdAt;
+        int sent = prepared.written().size();
+        Uploads.ConflictOutcome conflict = target.resolution().isConflict()
+                ? new Uploads.ConflictOutcome(policy.conflictStrategy().name(), requested.toString(),
+                        target.otherVersion())
+                : null;
+        session.state = UploadSession.COMMITTED;
+        session.committedVersion = version;
+        session.endedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return replicas.recordWritten(db, caller, prepared.written(), session.replicationFactor)
+                .flatMap(v -> row.persistAndFlush())
+                .flatMap(v -> insertReferences(db, entry.entryId, version, manifest))
+                .flatMap(v -> replicas.requestPlacements(db, prepared.placements()))
+                .flatMap(v -> retention.prune(entry.entryId, version, policy))
+                .flatMap(pruned -> {
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("path", path.toString());
+                    details.put("version", version);
+                    details.put("size", manifest.size());
+                    details.put("chunks", manifest.chunks().size());
+                    details.put("chunksSent", sent);
+                    details.put("uploadId", session.uploadId.toString());
+                    if (!pruned.isEmpty()) {
+                        details.put("prunedVersions", pruned);
+                    }
+                    return outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_UPLOADED, path.toString(),
+                            AuditData.success(caller, EventTypes.FILE_UPLOADED, path.toString(), details));
+                })
+                .flatMap(event -> conflict == null ? Uni.createFrom().voidItem()
+                        : outbox.record(Topics.FILES, PathKeys.of(requested), EventTypes.FILE_CONFLICT,
+                                requested.toString(), AuditData.success(caller, EventTypes.FILE_CONFLICT,
+                                        requested.toString(), conflictDetails(requested, path, policy, session,
+                                                target, version))).replaceWithVoid())
+                .map(v -> new Uploads.Result(path.toString(), version, manifest.size(), prepared.sha256(),
+                        manifest.chunks().size(), sent, version == 1, ETags.of(entry.entryId, version),
+                        session.baseVersion, conflict));
+    }
+
+    /**
+     * After a FAIL-strategy conflict rolled the commit back: {@code file.conflict} is recorded
+     * and the session ends, in a transaction of their own.
+     */
+    @WithTransaction
+    public Uni<Void> recordConflict(UUID uploadId, FsPath path, Caller caller, CommitConflict conflict) {
+        return UploadSession.<UploadSession>findById(uploadId, LockModeType.PESSIMISTIC_WRITE).flatMap(session -> {
+            if (session != null && UploadSession.OPEN.equals(session.state)) {
+                session.state = UploadSession.ABORTED;
+                session.endedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            }
+            return outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_CONFLICT, path.toString(),
+                    new AuditData(caller.id(), EventTypes.FILE_CONFLICT, path.toString(), AuditData.Outcome.FAILED,
+                            conflict.detail(), null, null, conflict.details)).replaceWithVoid();
+        });
+    }
+
+    private static Map<String, Object> conflictDetails(FsPath requested, FsPath committed, EffectivePolicy policy,
+            UploadSession session, Target target, int version) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("path", requested.toString());
+        details.put("strategy", policy.conflictStrategy().name());
+        details.put("baseVersion", session.baseVersion);
+        details.put("otherVersion", target.otherVersion());
+        details.put("committedPath", committed.toString());
+        details.put("committedVersion", version);
+        return details;
+    }
+
+    private static Uni<Void> insertReferences(Mutiny.Session db, long entryId, int version, Manifest manifest) {
+        if (manifest.chunks().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String ids = manifest.chunks().stream().map(Manifest.ChunkRef::chunkId).collect(Collectors.joining(","));
+        return db.createNativeQuery("INSERT INTO version_chunks (entry_id, version, seq, chunk_id) "
+                + "SELECT :entry, :version, CAST(t.seq AS int) - 1, t.id "
+                + "FROM unnest(string_to_array(:ids, ',')) WITH ORDINALITY AS t(id, seq)")
+                .setParameter("entry", entryId).setParameter("version", version).setParameter("ids", ids)
+                .executeUpdate().replaceWithVoid();
+    }
+}
