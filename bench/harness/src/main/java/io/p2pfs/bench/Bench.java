@@ -150,9 +150,18 @@ public final class Bench {
                 ? "/" + options.user() : "") + "/bench-" + runId + (system instanceof P2pfsDirectSystem ? "-direct" : "");
     }
 
+    /**
+     * A seed of its own per system: p2pfs's direct and gateway paths write as the same user,
+     * whose chunks dedupe, so the same content would cost the second path nothing to send.
+     */
+    private long seedFor(StorageSystem system, long offset) {
+        return seed + offset + 100_000L * (system.name().hashCode() & 0xffff);
+    }
+
     private void largeFile(List<StorageSystem> order, int round) throws Exception {
-        Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(), seed + 1000 + round);
         for (StorageSystem system : order) {
+            Path file = Payloads.randomFile(options.workDir().resolve("large.bin"), options.sizeBytes(),
+                    seedFor(system, 1000 + round));
             String path = base(system) + "/large-" + round + ".bin";
             boolean p2pfs = system instanceof P2pfsSystem || system instanceof P2pfsDirectSystem;
             RssSampler sampler = p2pfs && round == 0 ? RssSampler.start(metadataPid) : null;
@@ -169,19 +178,19 @@ public final class Bench {
             }
             record(Metric.WRITE, system, options.sizeBytes() / write / 1e6);
             record(Metric.READ, system, options.sizeBytes() / readSeconds / 1e6);
-            log("round %d %-5s large file: write %.1f MB/s, read %.1f MB/s", round + 1, system.name(),
+            log("round %d %-13s large file: write %.1f MB/s, read %.1f MB/s", round + 1, system.name(),
                     options.sizeBytes() / write / 1e6, options.sizeBytes() / readSeconds / 1e6);
             system.delete(path);
+            Files.delete(file);
         }
-        Files.delete(file);
     }
 
     private void smallFiles(List<StorageSystem> order, int round) throws Exception {
         int files = options.smallFiles();
-        byte[] contents = Payloads.random(files * options.smallKib() * 1024, seed + 5000 + round);
         ExecutorService clients = Executors.newFixedThreadPool(options.clients());
         try {
             for (StorageSystem system : order) {
+                byte[] contents = Payloads.random(files * options.smallKib() * 1024, seedFor(system, 5000 + round));
                 String dir = base(system) + "/small-" + round;
                 system.mkdirs(dir);
                 double create = Limits.seconds(() -> parallel(clients, i -> system.writeSmall(dir + "/f-" + i,
@@ -204,7 +213,7 @@ public final class Bench {
                 record(Metric.CREATES, system, files / create);
                 record(Metric.STATS, system, files / stat);
                 record(Metric.LIST, system, (double) files * listings / list);
-                log("round %d %-5s small files: %.0f creates/s, %.0f stats/s, %.0f entries listed/s", round + 1,
+                log("round %d %-13s small files: %.0f creates/s, %.0f stats/s, %.0f entries listed/s", round + 1,
                         system.name(), files / create, files / stat, (double) files * listings / list);
             }
         } finally {
@@ -213,12 +222,12 @@ public final class Bench {
     }
 
     private void incremental(List<StorageSystem> order, int round) throws Exception {
-        Path first = Payloads.randomFile(options.workDir().resolve("incremental-a.bin"), options.sizeBytes(),
-                seed + 2000 + round);
-        Path second = Payloads.withInsertion(first, options.workDir().resolve("incremental-b.bin"),
-                (long) options.insertMib() << 20, seed + 3000 + round);
-        long secondSize = Files.size(second);
         for (StorageSystem system : order) {
+            Path first = Payloads.randomFile(options.workDir().resolve("incremental-a.bin"), options.sizeBytes(),
+                    seedFor(system, 2000 + round));
+            Path second = Payloads.withInsertion(first, options.workDir().resolve("incremental-b.bin"),
+                    (long) options.insertMib() << 20, seedFor(system, 3000 + round));
+            long secondSize = Files.size(second);
             String path = base(system) + "/incremental-" + round + ".bin";
             system.write(path, first);
             long before = system.bytesReceivedByStorageNodes();
@@ -228,16 +237,16 @@ public final class Bench {
             record(Metric.INCREMENTAL, system, fraction);
             String chunks = outcome.chunks() >= 0 ? String.format(Locale.ROOT, ", %d of %d chunks sent",
                     outcome.chunksSent(), outcome.chunks()) : "";
-            log("round %d %-5s incremental: %d bytes to storage nodes = %.4f of R x file%s", round + 1,
+            log("round %d %-13s incremental: %d bytes to storage nodes = %.4f of R x file%s", round + 1,
                     system.name(), sent, fraction, chunks);
             if (outcome.chunks() >= 0) {
                 incrementalNotes.computeIfAbsent(system.name(), k -> new ArrayList<>())
                         .add(outcome.chunksSent() + "/" + outcome.chunks());
             }
             system.delete(path);
+            Files.delete(first);
+            Files.delete(second);
         }
-        Files.delete(first);
-        Files.delete(second);
     }
 
     interface Streamed {

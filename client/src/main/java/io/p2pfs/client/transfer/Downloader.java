@@ -38,6 +38,7 @@ public final class Downloader {
      * fresh read tokens), never on the transport's event loops.
      */
     public Downloader(ChunkTransport transport, Executor cpu, Executor calls, TransferSettings settings) {
+        io.p2pfs.client.chunks.CryptoWarmup.start();
         this.transport = transport;
         this.cpu = cpu;
         this.calls = calls;

@@ -48,6 +48,7 @@ public final class Uploader {
     private final TransferSettings settings;
 
     public Uploader(ChunkTransport transport, Executor cpu, TransferSettings settings) {
+        io.p2pfs.client.chunks.CryptoWarmup.start();
         this.transport = transport;
         this.cpu = cpu;
         this.settings = settings;

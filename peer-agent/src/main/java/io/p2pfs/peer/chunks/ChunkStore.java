@@ -114,6 +114,33 @@ public final class ChunkStore {
      * @throws Unprocessable the body's SHA-256 is not the chunk id (nothing is kept)
      */
     public Outcome put(ChunkId chunkId, InputStream body, long declaredLength) throws IOException {
+        return put(chunkId, (sha256, out) -> feed(body, sha256, out), declaredLength);
+    }
+
+    /** {@link #put(ChunkId, InputStream, long)} for a body already in memory (hashed and written without a copy). */
+    public Outcome put(ChunkId chunkId, ByteBuffer body) throws IOException {
+        int length = body.remaining();
+        if (length > maxChunkBytes) {
+            throw tooLarge();
+        }
+        return put(chunkId, (sha256, out) -> {
+            sha256.update(body.duplicate());
+            if (out != null) {
+                ByteBuffer slice = body.duplicate();
+                while (slice.hasRemaining()) {
+                    out.write(slice);
+                }
+            }
+            return length;
+        }, length);
+    }
+
+    /** A body that hashes itself into {@code sha256} and writes itself to {@code out} (unless null). */
+    private interface Body {
+        long feed(MessageDigest sha256, FileChannel out) throws IOException;
+    }
+
+    private Outcome put(ChunkId chunkId, Body body, long declaredLength) throws IOException {
         if (declaredLength > maxChunkBytes) {
             throw tooLarge();
         }
@@ -152,7 +179,7 @@ public final class ChunkStore {
         }
     }
 
-    private long writeVerified(ChunkId chunkId, InputStream body, Path temp) throws IOException {
+    private long writeVerified(ChunkId chunkId, Body body, Path temp) throws IOException {
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long size = hashVerified(chunkId, body, out);
             if (fsync) {
@@ -162,13 +189,24 @@ public final class ChunkStore {
         }
     }
 
-    /** Reads the body to its end, hashing it (and writing it to {@code out} unless null); 422 unless it is the chunk. */
-    private long hashVerified(ChunkId chunkId, InputStream body, FileChannel out) throws IOException {
+    /** Feeds the body through SHA-256 (and into {@code out} unless null); 422 unless it is the chunk. */
+    private static long hashVerified(ChunkId chunkId, Body body, FileChannel out) throws IOException {
         MessageDigest sha256 = sha256();
+        long size = body.feed(sha256, out);
+        if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
+            throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
+        }
+        return size;
+    }
+
+    /** Reads a stream to its end in whole buffers, stopping at the maximum chunk size. */
+    private long feed(InputStream body, MessageDigest sha256, FileChannel out) throws IOException {
         long size = 0;
         byte[] buffer = new byte[BUFFER];
         int read;
-        while ((read = body.read(buffer)) != -1) {
+        // Whole buffers: writes of whole pages, so the file system never zeroes a page it is
+        // about to overwrite (short, unaligned writes cost the kernel a memset per page).
+        while ((read = body.readNBytes(buffer, 0, buffer.length)) > 0) {
             size += read;
             if (size > maxChunkBytes) {
                 throw tooLarge();
@@ -180,9 +218,6 @@ public final class ChunkStore {
                     out.write(slice);
                 }
             }
-        }
-        if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
-            throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
         }
         return size;
     }

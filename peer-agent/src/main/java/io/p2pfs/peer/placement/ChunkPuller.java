@@ -18,7 +18,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.PemTrustOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +78,7 @@ public class ChunkPuller {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while pulling " + chunkId, e);
         }
-        return store.put(chunkId, new ByteArrayInputStream(chunk.getBytes()), chunk.length());
+        return store.put(chunkId, chunk.getByteBuf().nioBuffer());
     }
 
     /**
