@@ -336,6 +336,48 @@ class DirectDataPathTests {
                 "SELECT count(*) FROM replicas WHERE state = 'CONFIRMED' AND chunk_id = '" + chunkId + "'") >= 3);
     }
 
+    @Test
+    @Order(8)
+    void theContentHashIsShownOnlyToThoseWhoMayDownloadAndIsInNoEvent() throws Exception {
+        String shared = dir + "/hash-shared";
+        DirectClients.of(USER).mkdirs(shared);
+        byte[] content = random(200 * KIB, 10);
+        String path = shared + "/hashed.bin";
+        upload(DirectClients.of(USER), path, content);
+        String owner = DirectClients.token(USER);
+        String reader = DirectClients.token(OTHER);
+        given().auth().oauth2(owner).contentType("application/json")
+                .body("{\"entries\":[{\"principal\":\"user:" + OTHER + "\",\"permissions\":[\"READ\"]}]}")
+                .put("/api/v1/acl" + shared).then().statusCode(200);
+        given().auth().oauth2(reader).get("/api/v1/stat" + path).then().statusCode(200)
+                .body("size", org.hamcrest.Matchers.equalTo(content.length))
+                .body("sha256", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(reader).get("/api/v1/versions" + path).then().statusCode(200)
+                .body("[0].sha256", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(reader).head("/api/v1/files" + path).then().statusCode(200)
+                .header("X-P2pfs-Sha256", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(reader).get("/api/v1/manifests" + path).then().statusCode(403)
+                .contentType("application/problem+json");
+
+        given().auth().oauth2(owner).contentType("application/json")
+                .body("{\"entries\":[{\"principal\":\"user:" + OTHER + "\",\"permissions\":[\"READ\",\"DOWNLOAD\"]}]}")
+                .put("/api/v1/acl" + shared).then().statusCode(200);
+        String sha = DataPathTests.sha256(content);
+        given().auth().oauth2(reader).get("/api/v1/stat" + path).then().statusCode(200)
+                .body("sha256", org.hamcrest.Matchers.equalTo(sha));
+        given().auth().oauth2(reader).get("/api/v1/manifests" + path).then().statusCode(200)
+                .body("sha256", org.hamcrest.Matchers.equalTo(sha));
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !io.p2pfs.testing.KafkaRecords.events(
+                io.p2pfs.common.events.Topics.FILES, e -> e.path("subject").asText().equals(path)).isEmpty());
+        for (var event : io.p2pfs.testing.KafkaRecords.events(io.p2pfs.common.events.Topics.FILES,
+                e -> e.path("subject").asText().equals(path))) {
+            assertFalse(event.toString().contains(sha), "the content's hash is in no event: " + event);
+        }
+        assertEquals(0, TestPeers.count("SELECT count(*) FROM outbox WHERE CAST(payload AS text) LIKE '%" + sha
+                + "%'"));
+    }
+
     /** Content that stops after {@code pauseAt} bytes until released, so a test can act mid-upload. */
     static final class PausingContent extends InputStream {
         final GeneratedContent content;

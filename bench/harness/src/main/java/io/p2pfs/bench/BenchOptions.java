@@ -4,7 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 
 /**
- * Sizes and switches of one run. Defaults are the issue's workloads: 1 GiB large file, 2,000
+ * Sizes and switches of one run. Defaults are the full-size workloads: 1 GiB large file, 2,000
  * files of 4 KiB by 8 clients, 1 GiB + 1 MiB inserted, a 4 GiB upload for memory, 3 rounds.
  */
 record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int clients, int insertMib,
@@ -14,7 +14,7 @@ record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int 
     static final String USAGE = """
             bench/run [options]
               --size-mib N       large-file and incremental size (default 1024)
-              --rounds N         rounds, each alternating p2pfs and HDFS; medians reported (default 3)
+              --rounds N         rounds, the systems' order reversed every other one; medians reported (default 3)
               --small-files N    number of small files (default 2000)
               --small-kib N      size of a small file (default 4)
               --clients N        concurrent clients for the small files (default 8)

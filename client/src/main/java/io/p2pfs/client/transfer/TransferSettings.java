@@ -17,6 +17,6 @@ public record TransferSettings(int chunksInFlight, int readsInFlight, Duration r
     }
 
     public static TransferSettings defaults() {
-        return new TransferSettings(8, 8, Duration.ofSeconds(60));
+        return new TransferSettings(8, 12, Duration.ofSeconds(60));
     }
 }

@@ -21,7 +21,7 @@ public interface PlacementConfig {
     int chunksInFlight();
 
     /** The gateway's window of chunks read ahead on download (memory bound). */
-    @WithDefault("8")
+    @WithDefault("12")
     int readsInFlight();
 
     /** How long one request to a storage node may stay idle. */
