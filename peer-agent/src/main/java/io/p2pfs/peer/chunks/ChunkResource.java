@@ -62,6 +62,7 @@ public class ChunkResource {
      */
     @PUT
     @NonBlocking
+    @ChunkBodyLimit.Limited
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> put(@PathParam("chunkId") String chunkId, @HeaderParam(ChunkTokens.HEADER) String token,

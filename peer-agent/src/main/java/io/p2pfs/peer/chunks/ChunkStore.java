@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  *   tmp/&lt;id&gt;.&lt;uuid&gt;.part   a write in progress; removed at start (a crash leftover)
  *   quarantine/&lt;id&gt;.&lt;time&gt;   a chunk the scrubber found corrupt, kept for inspection
  * </pre>
- * A write streams into {@code tmp/} while hashing, is refused unless the hash is the id, is
- * forced to disk, then renamed into {@code chunks/} in one atomic step (same file system), so a
+ * A write is hashed first and refused unless the hash is the id, then written to {@code tmp/},
+ * forced to disk, and renamed into {@code chunks/} in one atomic step (same file system), so a
  * reader sees either no chunk or the whole verified chunk. Concurrent writes of one chunk each
  * use their own temporary file; the first rename wins and the rest are discarded.
  *
@@ -103,57 +103,32 @@ public final class ChunkStore {
     }
 
     /**
-     * Stores the chunk read from {@code body} unless it is already here. The body is read and
-     * hashed either way: a chunk already held is acknowledged only for a body that is that chunk,
-     * so an answer never confirms a chunk to a sender who does not have its bytes.
-     * {@code declaredLength} is the announced body length, or -1 when unknown.
+     * Stores the chunk {@code body} (the whole body, in memory) unless it is already here. The
+     * body is hashed first either way: a chunk already held is acknowledged only for a body that
+     * is that chunk, so an answer never confirms a chunk to a sender who does not have its bytes,
+     * and a body that is not its chunk never reaches the disk.
      *
-     * @throws PayloadTooLarge over the maximum chunk size (decided from the announced length
-     *         before reading, else as soon as the limit is passed)
+     * @throws PayloadTooLarge over the maximum chunk size
      * @throws InsufficientStorage over capacity or when the disk is full
      * @throws Unprocessable the body's SHA-256 is not the chunk id (nothing is kept)
      */
-    public Outcome put(ChunkId chunkId, InputStream body, long declaredLength) throws IOException {
-        return put(chunkId, (sha256, out) -> feed(body, sha256, out), declaredLength);
-    }
-
-    /** {@link #put(ChunkId, InputStream, long)} for a body already in memory (hashed and written without a copy). */
     public Outcome put(ChunkId chunkId, ByteBuffer body) throws IOException {
-        int length = body.remaining();
-        if (length > maxChunkBytes) {
+        int size = body.remaining();
+        if (size > maxChunkBytes) {
             throw tooLarge();
         }
-        return put(chunkId, (sha256, out) -> {
-            sha256.update(body.duplicate());
-            if (out != null) {
-                ByteBuffer slice = body.duplicate();
-                while (slice.hasRemaining()) {
-                    out.write(slice);
-                }
-            }
-            return length;
-        }, length);
-    }
-
-    /** A body that hashes itself into {@code sha256} and writes itself to {@code out} (unless null). */
-    private interface Body {
-        long feed(MessageDigest sha256, FileChannel out) throws IOException;
-    }
-
-    private Outcome put(ChunkId chunkId, Body body, long declaredLength) throws IOException {
-        if (declaredLength > maxChunkBytes) {
-            throw tooLarge();
+        MessageDigest sha256 = sha256();
+        sha256.update(body.duplicate());
+        if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
+            throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
         }
-        Long held = inventory.get(chunkId.hex());
-        if (held != null) {
-            long size = hashVerified(chunkId, body, null);
+        if (inventory.containsKey(chunkId.hex())) {
             return new Outcome(false, size);
         }
-        long reservation = declaredLength >= 0 ? declaredLength : maxChunkBytes;
-        reserve(reservation);
+        reserve(size);
         Path temp = tmpDir.resolve(chunkId.hex() + "." + UUID.randomUUID() + ".part");
         try {
-            long size = writeVerified(chunkId, body, temp);
+            write(temp, body.duplicate());
             synchronized (lockFor(chunkId.hex())) {
                 if (inventory.containsKey(chunkId.hex())) {
                     return new Outcome(false, size);
@@ -164,7 +139,7 @@ public final class ChunkStore {
                 if (fsync) {
                     forceDirectory(target.getParent());
                 }
-                inventory.put(chunkId.hex(), size);
+                inventory.put(chunkId.hex(), (long) size);
                 usedBytes.addAndGet(size);
                 return new Outcome(true, size);
             }
@@ -174,52 +149,21 @@ public final class ChunkStore {
             }
             throw e;
         } finally {
-            reservedBytes.addAndGet(-reservation);
+            reservedBytes.addAndGet(-size);
             Files.deleteIfExists(temp);
         }
     }
 
-    private long writeVerified(ChunkId chunkId, Body body, Path temp) throws IOException {
+    /** Writes the whole buffer in one go (whole pages: the file system zeroes none first) and forces it. */
+    private void write(Path temp, ByteBuffer body) throws IOException {
         try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long size = hashVerified(chunkId, body, out);
+            while (body.hasRemaining()) {
+                out.write(body);
+            }
             if (fsync) {
                 out.force(true);
             }
-            return size;
         }
-    }
-
-    /** Feeds the body through SHA-256 (and into {@code out} unless null); 422 unless it is the chunk. */
-    private static long hashVerified(ChunkId chunkId, Body body, FileChannel out) throws IOException {
-        MessageDigest sha256 = sha256();
-        long size = body.feed(sha256, out);
-        if (!ChunkId.of(sha256.digest()).equals(chunkId)) {
-            throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
-        }
-        return size;
-    }
-
-    /** Reads a stream to its end in whole buffers, stopping at the maximum chunk size. */
-    private long feed(InputStream body, MessageDigest sha256, FileChannel out) throws IOException {
-        long size = 0;
-        byte[] buffer = new byte[BUFFER];
-        int read;
-        // Whole buffers: writes of whole pages, so the file system never zeroes a page it is
-        // about to overwrite (short, unaligned writes cost the kernel a memset per page).
-        while ((read = body.readNBytes(buffer, 0, buffer.length)) > 0) {
-            size += read;
-            if (size > maxChunkBytes) {
-                throw tooLarge();
-            }
-            sha256.update(buffer, 0, read);
-            if (out != null) {
-                ByteBuffer slice = ByteBuffer.wrap(buffer, 0, read);
-                while (slice.hasRemaining()) {
-                    out.write(slice);
-                }
-            }
-        }
-        return size;
     }
 
     private void reserve(long bytes) {
