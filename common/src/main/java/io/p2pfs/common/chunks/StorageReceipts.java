@@ -95,6 +95,15 @@ public final class StorageReceipts {
     /** The receipt's claims if {@code key} verifies its ES256 signature. */
     public static Receipt verify(String compact, PublicKey key) throws InvalidReceipt {
         Receipt claims = claims(compact);
+        verifySignature(compact, key);
+        return claims;
+    }
+
+    /**
+     * Only the signature of a receipt whose claims were already read ({@link #claims}): ES256 by
+     * {@code key}, or {@link InvalidReceipt}.
+     */
+    public static void verifySignature(String compact, PublicKey key) throws InvalidReceipt {
         try {
             JsonWebSignature jws = new JsonWebSignature();
             jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
@@ -107,6 +116,5 @@ public final class StorageReceipts {
         } catch (JoseException e) {
             throw new InvalidReceipt("the signature does not verify with the node's registered key");
         }
-        return claims;
     }
 }

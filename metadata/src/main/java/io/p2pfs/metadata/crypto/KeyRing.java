@@ -149,12 +149,7 @@ public class KeyRing {
     /** Writer {@code userId}'s convergence key under master key {@code id} (a session's, at its commit). */
     public Convergence convergence(String userId, String id) {
         return writers.computeIfAbsent(id + "/" + userId, k -> {
-            byte[] root = of(id).convergence().getEncoded();
-            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-            hkdf.init(new HKDFParameters(root, SALT, ("p2pfs convergence/" + id + "/" + userId)
-                    .getBytes(StandardCharsets.UTF_8)));
-            byte[] key = new byte[32];
-            hkdf.generateBytes(key, 0, key.length);
+            byte[] key = derive(of(id).convergence().getEncoded(), "convergence/" + id + "/" + userId);
             return new Convergence(id, new SecretKeySpec(key, "HmacSHA256"));
         });
     }

@@ -78,7 +78,7 @@ final class ReceiptCheck {
                         "the receipt names a node without a registered key");
             }
             try {
-                StorageReceipts.verify(receipt.compact(), node.key());
+                StorageReceipts.verifySignature(receipt.compact(), node.key());
             } catch (StorageReceipts.InvalidReceipt e) {
                 throw refuse(chunk, receipt.claims().nodeId(), "forged",
                         "the receipt does not verify with the key that node registered");
