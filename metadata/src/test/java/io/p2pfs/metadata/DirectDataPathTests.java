@@ -1,5 +1,6 @@
 package io.p2pfs.metadata;
 
+import static io.p2pfs.metadata.DataPathTests.random;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -66,12 +66,6 @@ class DirectDataPathTests {
             DirectClients.of(USER).mkdirs(dir);
             DirectClients.of(OTHER).mkdirs(otherDir);
         }
-    }
-
-    static byte[] random(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
     }
 
     static byte[] download(P2pfsClient client, String path) throws IOException {
@@ -227,9 +221,9 @@ class DirectDataPathTests {
         assertEquals(forNever.targets().size(), forHeld.targets().size());
 
         // A commit naming the other user's chunk without receipts is refused exactly like an unknown one.
-        var refusedHeld = refusal(() -> control.commit(session.uploadId(), new Uploads.Commit(List.of(
+        var refusedHeld = UploadRefusalTests.refused(() -> control.commit(session.uploadId(), new Uploads.Commit(List.of(
                 new Uploads.ManifestEntry(held, "00".repeat(32), MIB + 7)), List.of(), "00".repeat(32)), Set.of()));
-        var refusedNever = refusal(() -> control.commit(session.uploadId(), new Uploads.Commit(List.of(
+        var refusedNever = UploadRefusalTests.refused(() -> control.commit(session.uploadId(), new Uploads.Commit(List.of(
                 new Uploads.ManifestEntry(never, "00".repeat(32), MIB + 7)), List.of(), "00".repeat(32)), Set.of()));
         assertEquals(refusedNever.status(), refusedHeld.status());
         assertEquals(refusedNever.problem().get("reason"), refusedHeld.problem().get("reason"));
@@ -269,15 +263,6 @@ class DirectDataPathTests {
             }
             throw e;
         }
-    }
-
-    static io.p2pfs.client.P2pfsException refusal(Runnable call) {
-        try {
-            call.run();
-        } catch (io.p2pfs.client.P2pfsException e) {
-            return e;
-        }
-        throw new AssertionError("the call was not refused");
     }
 
     @Test

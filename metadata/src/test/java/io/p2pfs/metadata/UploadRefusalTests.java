@@ -1,5 +1,6 @@
 package io.p2pfs.metadata;
 
+import static io.p2pfs.metadata.DataPathTests.random;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -80,12 +80,6 @@ class UploadRefusalTests {
         }
         return new Written(chunkId, HexFormat.of().formatHex(sealed.plainHash()), plain.length,
                 sealed.cipher().length, receipts, placement.targets());
-    }
-
-    static byte[] random(int size, long seed) {
-        byte[] data = new byte[size];
-        new Random(seed).nextBytes(data);
-        return data;
     }
 
     static Uploads.Session begin(P2pfsClient client, String path) {

@@ -146,8 +146,11 @@ public final class Bench {
     }
 
     private String base(StorageSystem system) {
-        return (system instanceof P2pfsSystem p ? p.root() : system instanceof P2pfsDirectSystem
-                ? "/" + options.user() : "") + "/bench-" + runId + (system instanceof P2pfsDirectSystem ? "-direct" : "");
+        return switch (system) {
+            case P2pfsSystem gateway -> gateway.root() + "/bench-" + runId;
+            case P2pfsDirectSystem direct -> direct.root() + "/bench-" + runId + "-direct";
+            default -> "/bench-" + runId;
+        };
     }
 
     /**

@@ -32,6 +32,11 @@ final class P2pfsDirectSystem implements StorageSystem {
         return "p2pfs direct";
     }
 
+    /** The user's home directory, where the benchmark's files live (as the gateway system's). */
+    String root() {
+        return gateway.root();
+    }
+
     @Override
     public String describe() {
         return "p2pfs direct: the client library in the harness JVM moves the chunks to and from the peers";

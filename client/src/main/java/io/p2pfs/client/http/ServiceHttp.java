@@ -1,6 +1,7 @@
 package io.p2pfs.client.http;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -57,6 +58,16 @@ public final class ServiceHttp {
      */
     public <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, TypeReference<T> type,
             int... ok) {
+        return call(method, uri, body, headers, type == null ? null : JSON.getTypeFactory().constructType(type), ok);
+    }
+
+    public <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, Class<T> type,
+            int... ok) {
+        return call(method, uri, body, headers, type == null ? null : JSON.getTypeFactory().constructType(type), ok);
+    }
+
+    private <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, JavaType type,
+            int... ok) {
         Answer answer = exchange(method, uri, body, headers);
         for (int status : ok) {
             if (answer.status() == status) {
@@ -72,16 +83,6 @@ public final class ServiceHttp {
             }
         }
         throw problem(method, uri, answer);
-    }
-
-    public <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, Class<T> type,
-            int... ok) {
-        return call(method, uri, body, headers, type == null ? null : new TypeReference<T>() {
-            @Override
-            public java.lang.reflect.Type getType() {
-                return type;
-            }
-        }, ok);
     }
 
     private Answer exchange(HttpMethod method, String uri, Object body, Map<String, String> headers) {

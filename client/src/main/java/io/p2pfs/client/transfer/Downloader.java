@@ -106,9 +106,6 @@ public final class Downloader {
                 Thread.currentThread().interrupt();
                 throw new IOException("download interrupted", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof P2pfsException problem) {
-                    throw problem;
-                }
                 if (e.getCause() instanceof RuntimeException runtime) {
                     throw runtime;
                 }

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.core;
 
+import io.p2pfs.client.chunks.ChunkCipher;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -7,9 +8,6 @@ import io.smallrye.config.WithDefault;
 /** FastCDC chunk sizes every writer uses: {@code p2pfs.chunking}. */
 @ConfigMapping(prefix = "p2pfs.chunking")
 public interface ChunkingConfig {
-
-    /** AES-GCM's tag: a chunk's ciphertext is its plaintext plus these bytes. */
-    int TAG_BYTES = 16;
 
     @WithDefault("256K")
     MemorySize minSize();
@@ -21,8 +19,8 @@ public interface ChunkingConfig {
     @WithDefault("4M")
     MemorySize maxSize();
 
-    /** The largest ciphertext a chunk can have. */
+    /** The largest ciphertext a chunk can have (its plaintext and the GCM tag). */
     default int maxCipherSize() {
-        return (int) maxSize().asLongValue() + TAG_BYTES;
+        return (int) maxSize().asLongValue() + ChunkCipher.TAG_BYTES;
     }
 }

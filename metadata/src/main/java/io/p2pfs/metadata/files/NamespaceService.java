@@ -202,13 +202,10 @@ public class NamespaceService {
                     // Checked after the locking read: the entry must not be in the session unlocked first.
                     return acls.requireChain(path, caller, Permission.WRITE, "restore")
                             .flatMap(chain -> acls.held(chain, caller))
-                            .flatMap(held -> locks.requireWritable(path, caller.id(), tokens, "restore")
-                                    .replaceWith(held.contains(Permission.DOWNLOAD)))
-                            .flatMap(mayDownload -> FileVersion.<FileVersion>findById(
-                                    new FileVersion.Key(entry.entryId, n)).map(old -> new Object[] {old, mayDownload}))
-                            .flatMap(found -> {
-                                FileVersion old = (FileVersion) found[0];
-                                boolean mayDownload = (Boolean) found[1];
+                            .call(held -> locks.requireWritable(path, caller.id(), tokens, "restore"))
+                            .flatMap(held -> FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, n))
+                                    .flatMap(old -> {
+                        boolean mayDownload = held.contains(Permission.DOWNLOAD);
                         if (old == null) {
                             throw new NotFound(path + " has no version " + n + ".");
                         }
@@ -242,7 +239,7 @@ public class NamespaceService {
                                 .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
                                         mayDownload ? HexFormat.of().formatHex(copy.contentSha256) : null,
                                         copy.createdBy, copy.createdAt, copy.chunkCount, true));
-                    });
+                    }));
                 });
     }
 }

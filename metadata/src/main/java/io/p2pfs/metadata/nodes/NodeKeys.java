@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public class NodeKeys {
 
     /** A node as a receipt check sees it. */
-    public record KnownNode(UUID nodeId, String url, boolean up, ECPublicKey key) {
+    public record KnownNode(UUID nodeId, boolean up, ECPublicKey key) {
     }
 
     private final Map<String, ECPublicKey> parsed = new ConcurrentHashMap<>();
@@ -32,7 +32,7 @@ public class NodeKeys {
         return StorageNode.<StorageNode>list("nodeId in ?1", ids).map(nodes -> {
             Map<UUID, KnownNode> known = new HashMap<>();
             for (StorageNode node : nodes) {
-                known.put(node.nodeId, new KnownNode(node.nodeId, node.url, node.isUp(), key(node)));
+                known.put(node.nodeId, new KnownNode(node.nodeId, node.isUp(), key(node)));
             }
             return known;
         });

@@ -104,7 +104,7 @@ public class UploadCommit {
         for (Uploads.ManifestEntry entry : manifest) {
             Integer fresh = inputs.newChunks().get(entry.chunkId());
             int cipherSize = fresh != null ? fresh : inputs.heldSizes().getOrDefault(entry.chunkId(), -1);
-            if (cipherSize != entry.plainLength() + ChunkingConfig.TAG_BYTES) {
+            if (cipherSize != entry.plainLength() + ChunkCipher.TAG_BYTES) {
                 throw (ProblemException) new Unprocessable("Chunk " + entry.chunkId() + ": a plaintext of "
                         + entry.plainLength() + " bytes does not fit its ciphertext of " + cipherSize + " bytes. Nothing "
                         + "was committed.").with("chunkId", entry.chunkId()).with("reason", "wrong-length");

@@ -1,6 +1,7 @@
 package io.p2pfs.metadata.uploads;
 
 import io.p2pfs.client.api.Uploads;
+import io.p2pfs.client.chunks.ChunkCipher;
 import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.PayloadTooLarge;
@@ -27,8 +28,9 @@ final class UploadRules {
             if (chunk == null || !ChunkId.isValid(chunk.chunkId())) {
                 throw new BadRequest("A chunk id is 64 lower-case hex digits (SHA-256 of the ciphertext).");
             }
-            if (chunk.size() <= 16 || chunk.size() > maxCipherSize) {
-                throw new BadRequest("Chunk " + chunk.chunkId() + ": a ciphertext holds 17 to " + maxCipherSize
+            if (chunk.size() <= ChunkCipher.TAG_BYTES || chunk.size() > maxCipherSize) {
+                throw new BadRequest("Chunk " + chunk.chunkId() + ": a ciphertext holds " + (ChunkCipher.TAG_BYTES + 1)
+                        + " to " + maxCipherSize
                         + " bytes.").with("chunkId", chunk.chunkId());
             }
         }
