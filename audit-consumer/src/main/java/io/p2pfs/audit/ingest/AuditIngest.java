@@ -2,7 +2,7 @@ package io.p2pfs.audit.ingest;
 
 import io.p2pfs.audit.chain.AuditEntry;
 import io.p2pfs.common.events.Topics;
-import io.p2pfs.common.kafka.KafkaSettings;
+import io.p2pfs.common.kafka.KafkaClients;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -49,7 +49,7 @@ public class AuditIngest {
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(60);
 
     private final IngestConfig config;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final AuditStore store;
     private final DeadLetters deadLetters;
     private final IngestMetrics metrics;
@@ -59,7 +59,7 @@ public class AuditIngest {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread worker;
 
-    public AuditIngest(IngestConfig config, KafkaSettings kafka, AuditStore store, DeadLetters deadLetters,
+    public AuditIngest(IngestConfig config, KafkaClients kafka, AuditStore store, DeadLetters deadLetters,
             IngestMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
@@ -264,12 +264,7 @@ public class AuditIngest {
     }
 
     private Properties consumerProperties() {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "audit-ingest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties props = kafka.consumer(config.groupId(), "audit-ingest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxBatch()));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

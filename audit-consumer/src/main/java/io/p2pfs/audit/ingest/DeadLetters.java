@@ -1,7 +1,7 @@
 package io.p2pfs.audit.ingest;
 
 import io.p2pfs.common.events.Topics;
-import io.p2pfs.common.kafka.KafkaSettings;
+import io.p2pfs.common.kafka.KafkaClients;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,10 +35,10 @@ public class DeadLetters {
     public static final String PARTITION = "dead-letter-partition";
     public static final String OFFSET = "dead-letter-offset";
 
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private KafkaProducer<byte[], byte[]> producer;
 
-    public DeadLetters(KafkaSettings kafka) {
+    public DeadLetters(KafkaClients kafka) {
         this.kafka = kafka;
     }
 
@@ -61,13 +61,13 @@ public class DeadLetters {
         }
         sender.flush();
         for (Future<RecordMetadata> send : sends) {
-            send.get(kafka.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            send.get(kafka.settings().deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         }
     }
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties props = kafka.producerProperties("audit-dead-letters");
+            Properties props = kafka.producer("audit-dead-letters");
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             producer = new KafkaProducer<>(props);

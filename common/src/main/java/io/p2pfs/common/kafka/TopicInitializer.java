@@ -8,11 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -24,11 +22,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 public class TopicInitializer {
 
     private final KafkaSettings settings;
+    private final KafkaClients clients;
     private volatile boolean running;
     private volatile boolean done;
 
-    public TopicInitializer(KafkaSettings settings) {
-        this.settings = settings;
+    public TopicInitializer(KafkaClients clients) {
+        this.settings = clients.settings();
+        this.clients = clients;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -64,11 +64,7 @@ public class TopicInitializer {
     }
 
     private void createMissing() throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(clients.admin())) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.ALL.stream().filter(topic -> !existing.contains(topic))
                     .map(topic -> new NewTopic(topic,

@@ -1,6 +1,6 @@
 package io.p2pfs.common.outbox;
 
-import io.p2pfs.common.kafka.KafkaSettings;
+import io.p2pfs.common.kafka.KafkaClients;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -45,7 +45,7 @@ public class OutboxRelay {
 
     private final Pool pool;
     private final OutboxConfig config;
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final Object signal = new Object();
     private final AtomicLong published = new AtomicLong();
     private static final int EAGER_POLLS = 5;
@@ -55,7 +55,7 @@ public class OutboxRelay {
     private volatile boolean running;
     private Thread worker;
 
-    public OutboxRelay(Pool pool, OutboxConfig config, KafkaSettings kafka) {
+    public OutboxRelay(Pool pool, OutboxConfig config, KafkaClients kafka) {
         this.pool = pool;
         this.config = config;
         this.kafka = kafka;
@@ -93,7 +93,7 @@ public class OutboxRelay {
 
     private void run() {
         Duration backoff = config.pollInterval();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.producerProperties("outbox-relay"))) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(kafka.producer("outbox-relay"))) {
             while (running) {
                 try {
                     int sent = relayBatch(producer);
@@ -149,7 +149,7 @@ public class OutboxRelay {
                 Exception firstFailure = null;
                 for (int i = 0; i < sends.size(); i++) {
                     try {
-                        sends.get(i).get(kafka.deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                        sends.get(i).get(kafka.settings().deliveryTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
                         acknowledged.add(ids.get(i));
                     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
                         if (firstFailure == null) {

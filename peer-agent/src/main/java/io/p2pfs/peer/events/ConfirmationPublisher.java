@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.events.CloudEvent;
 import io.p2pfs.common.events.Topics;
-import io.p2pfs.common.kafka.KafkaSettings;
+import io.p2pfs.common.kafka.KafkaClients;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -30,10 +30,10 @@ public class ConfirmationPublisher {
     private final ObjectMapper json;
     private final Duration ackTimeout;
 
-    public ConfirmationPublisher(KafkaSettings kafka, ObjectMapper json) {
-        this.producer = new KafkaProducer<>(kafka.producerProperties("p2pfs-peer-agent"));
+    public ConfirmationPublisher(KafkaClients kafka, ObjectMapper json) {
+        this.producer = new KafkaProducer<>(kafka.producer("p2pfs-peer-agent"));
         this.json = json;
-        this.ackTimeout = kafka.deliveryTimeout().plusSeconds(5);
+        this.ackTimeout = kafka.settings().deliveryTimeout().plusSeconds(5);
     }
 
     /** Sends the event and blocks until the broker acknowledged it. */

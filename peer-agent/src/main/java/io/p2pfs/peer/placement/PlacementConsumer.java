@@ -1,7 +1,7 @@
 package io.p2pfs.peer.placement;
 
 import io.p2pfs.common.events.Topics;
-import io.p2pfs.common.kafka.KafkaSettings;
+import io.p2pfs.common.kafka.KafkaClients;
 import io.p2pfs.peer.PeerConfig;
 import io.p2pfs.peer.membership.NodeIdentity;
 import io.quarkus.logging.Log;
@@ -35,7 +35,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 @ApplicationScoped
 public class PlacementConsumer {
 
-    private final KafkaSettings kafka;
+    private final KafkaClients kafka;
     private final PeerConfig config;
     private final NodeIdentity identity;
     private final PlacementHandler handler;
@@ -44,7 +44,7 @@ public class PlacementConsumer {
     private volatile TopicPartition assigned;
     private Thread worker;
 
-    public PlacementConsumer(KafkaSettings kafka, PeerConfig config, NodeIdentity identity, PlacementHandler handler) {
+    public PlacementConsumer(KafkaClients kafka, PeerConfig config, NodeIdentity identity, PlacementHandler handler) {
         this.kafka = kafka;
         this.config = config;
         this.identity = identity;
@@ -131,12 +131,7 @@ public class PlacementConsumer {
     }
 
     private Properties properties(String nodeId) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "p2pfs-peer-" + nodeId);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "p2pfs-peer-" + nodeId);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Properties props = kafka.consumer("p2pfs-peer-" + nodeId, "p2pfs-peer-" + nodeId);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
