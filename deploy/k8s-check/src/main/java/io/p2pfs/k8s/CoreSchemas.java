@@ -29,10 +29,10 @@ public final class CoreSchemas {
         }
     }
 
-    /** True when the object is of a group the Kubernetes API itself serves. */
+    /** True when the object is of a group the Kubernetes API itself serves (core, apps, *.k8s.io). */
     public static boolean isCore(Manifest manifest) {
         String group = manifest.group();
-        return group.isEmpty() || !group.contains(".") || group.endsWith(".k8s.io") && !group.equals("k8s.keycloak.org");
+        return group.isEmpty() || !group.contains(".") || group.endsWith(".k8s.io");
     }
 
     public static List<String> validate(Manifest manifest) {

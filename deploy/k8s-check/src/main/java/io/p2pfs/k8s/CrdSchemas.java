@@ -28,7 +28,6 @@ import java.util.stream.Stream;
 public final class CrdSchemas {
 
     private final Map<String, Schema> schemas = new HashMap<>();
-    private final Map<String, String> scopes = new HashMap<>();
 
     private CrdSchemas() {
     }
@@ -59,7 +58,6 @@ public final class CrdSchemas {
                     properties.set("kind", JsonNodeFactory.instance.objectNode().put("type", "string"));
                     String key = key(group + "/" + version.path("name").asText(), kind);
                     crds.schemas.put(key, registry.getSchema(schema.toString(), InputFormat.JSON));
-                    crds.scopes.put(key, crd.at("/spec/scope").asText());
                 }
             }
         } catch (IOException e) {
@@ -74,11 +72,6 @@ public final class CrdSchemas {
 
     public boolean covers(Manifest manifest) {
         return schemas.containsKey(key(manifest.apiVersion(), manifest.kind()));
-    }
-
-    /** True when the CRD says the kind is namespaced. */
-    public boolean namespaced(Manifest manifest) {
-        return "Namespaced".equals(scopes.get(key(manifest.apiVersion(), manifest.kind())));
     }
 
     public List<String> validate(Manifest manifest) {

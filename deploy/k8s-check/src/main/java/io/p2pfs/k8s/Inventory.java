@@ -161,10 +161,6 @@ public final class Inventory {
         return Optional.ofNullable(configMapData.getOrDefault(configMap, Map.of()).get(key));
     }
 
-    public Map<String, String> configMap(String name) {
-        return configMapData.getOrDefault(name, Map.of());
-    }
-
     public Optional<List<ServicePort>> service(String name) {
         return Optional.ofNullable(services.get(name));
     }
