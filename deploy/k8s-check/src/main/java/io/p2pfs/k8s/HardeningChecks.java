@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * How p2pfs's own pods run: non-root, no privilege escalation, no capabilities, a read-only root
  * file system, no API token mounted, requests and a memory limit, the three Quarkus health probes
  * over HTTPS, and no secret written into a manifest (in env values or as a Secret outside the dev
- * overlay's examples). Every workload of p2pfs has a PodDisruptionBudget and a NetworkPolicy.
+ * overlay's examples). Every workload of p2pfs has a PodDisruptionBudget and a NetworkPolicy; an
+ * autoscaled one leaves its replica count to the autoscaler.
  */
 public final class HardeningChecks {
 
@@ -75,6 +76,14 @@ public final class HardeningChecks {
             if (!governed) {
                 problems.add(m.id() + ": no NetworkPolicy says where its pods may connect");
             }
+        }
+        for (Manifest hpa : rendered.ofKind("HorizontalPodAutoscaler")) {
+            JsonNode target = hpa.spec().path("scaleTargetRef");
+            rendered.find(target.path("kind").asText(), target.path("name").asText()).ifPresent(scaled -> {
+                if (scaled.spec().has("replicas")) {
+                    problems.add(scaled.id() + ": sets replicas although " + hpa.id() + " scales it (each apply would reset the count)");
+                }
+            });
         }
         boolean defaultDeny = rendered.ofKind("NetworkPolicy").stream().anyMatch(p -> Selectors.isEmpty(p.spec().path("podSelector"))
                 && p.spec().path("policyTypes").toString().contains("Ingress") && p.spec().path("ingress").isEmpty());

@@ -27,11 +27,12 @@ public final class OverlayChecks {
     static List<String> prod(Rendered rendered) {
         List<String> problems = new ArrayList<>();
         for (Manifest deployment : rendered.ofKind("Deployment")) {
-            int replicas = deployment.spec().path("replicas").asInt(1);
-            int min = rendered.ofKind("HorizontalPodAutoscaler").stream()
+            // an autoscaled Deployment's count is its autoscaler's minimum
+            int replicas = rendered.ofKind("HorizontalPodAutoscaler").stream()
                     .filter(h -> h.spec().path("scaleTargetRef").path("name").asText().equals(deployment.name()))
-                    .mapToInt(h -> h.spec().path("minReplicas").asInt(1)).findFirst().orElse(replicas);
-            if (Math.min(replicas, min) < 2) {
+                    .mapToInt(h -> h.spec().path("minReplicas").asInt(1)).findFirst()
+                    .orElse(deployment.spec().path("replicas").asInt(1));
+            if (replicas < 2) {
                 problems.add(deployment.id() + ": fewer than 2 replicas in prod");
             }
             if (!keptApart(deployment.podTemplate().path("spec"))) {

@@ -316,9 +316,17 @@ class BrokenManifestsTests {
     }
 
     @Test
+    void anAutoscaledDeploymentThatSetsItsOwnReplicasFails() {
+        assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Deployment", "metadata").path("spec")).put("replicas", 2)),
+                "sets replicas although HorizontalPodAutoscaler/metadata scales it");
+    }
+
+    @Test
     void prodWithoutHighAvailabilityFails() {
         assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Deployment", "tracker").path("spec")).put("replicas", 1)),
                 "fewer than 2 replicas");
+        assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "HorizontalPodAutoscaler", "metadata").path("spec"))
+                .put("minReplicas", 1)), "Deployment/metadata: fewer than 2 replicas");
         assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Cluster", "p2pfs-audit-db").path("spec")).put("instances", 1)),
                 "prod needs 3");
         assertFound(broken(prod, CHECKS::semantics, r -> ((ArrayNode) obj(r, "KeycloakRealmImport", "p2pfs-realm").at("/spec/realm/users"))
