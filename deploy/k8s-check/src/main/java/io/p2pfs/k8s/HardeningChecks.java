@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * How p2pfs's own pods run: non-root, no privilege escalation, no capabilities, a read-only root
  * file system, no API token mounted, requests and a memory limit, the three Quarkus health probes
  * over HTTPS, and no secret written into a manifest (in env values or as a Secret outside the dev
- * overlay's examples). Every workload of p2pfs has a PodDisruptionBudget and a NetworkPolicy; an
+ * overlay's examples). Certificates that cert-manager renews are reloaded by what serves them.
+ * Every workload of p2pfs has a PodDisruptionBudget and a NetworkPolicy; an
  * autoscaled one leaves its replica count to the autoscaler.
  */
 public final class HardeningChecks {
@@ -60,11 +61,19 @@ public final class HardeningChecks {
                         problems.add(where + ": " + probe + " must GET " + path + " over HTTPS");
                     }
                 });
+                boolean servesCertificate = false;
+                boolean reloads = false;
                 for (JsonNode env : container.path("env")) {
                     String name = env.path("name").asText();
+                    servesCertificate |= name.equals("QUARKUS_HTTP_SSL_CERTIFICATE_FILES");
+                    reloads |= name.equals("QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD");
                     if (SECRET_NAME.matcher(name).matches() && env.has("value") && !env.path("value").asText().isEmpty()) {
                         problems.add(where + ": " + name + " is written into the manifest; take it from a Secret");
                     }
+                }
+                if (servesCertificate && !reloads) {
+                    problems.add(where + ": serves a certificate cert-manager renews but never reloads it"
+                            + " (QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD)");
                 }
             }
             Map<String, String> labels = Manifest.strings(m.podTemplate().path("metadata").path("labels"));
@@ -84,6 +93,13 @@ public final class HardeningChecks {
                     problems.add(scaled.id() + ": sets replicas although " + hpa.id() + " scales it (each apply would reset the count)");
                 }
             });
+        }
+        for (Manifest cluster : rendered.ofKind("Cluster")) {
+            String serverSecret = cluster.at("/spec/certificates/serverTLSSecret").asText("");
+            rendered.ofKind("Certificate").stream().filter(c -> c.spec().path("secretName").asText().equals(serverSecret))
+                    .filter(c -> !c.at("/spec/secretTemplate/labels").has("cnpg.io/reload"))
+                    .forEach(c -> problems.add(c.id() + ": " + cluster.id() + " serves it, but without the cnpg.io/reload"
+                            + " label its renewals never reach PostgreSQL"));
         }
         boolean defaultDeny = rendered.ofKind("NetworkPolicy").stream().anyMatch(p -> Selectors.isEmpty(p.spec().path("podSelector"))
                 && p.spec().path("policyTypes").toString().contains("Ingress") && p.spec().path("ingress").isEmpty());

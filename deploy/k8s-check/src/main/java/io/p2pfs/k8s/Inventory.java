@@ -89,6 +89,8 @@ public final class Inventory {
                             "strimzi.io/name", cluster + "-entity-operator"), null));
                 }
                 case "KafkaUser" -> secret(m.name(), Set.of("password", "sasl.jaas.config"), m.id());
+                case "KeycloakRealmImport" -> pods.add(new PodLabels(m.id() + " import job", Map.of("app", "keycloak-realm-import",
+                        "app.kubernetes.io/instance", m.spec().path("keycloakCRName").asText()), null));
                 case "Cluster" -> {
                     if (m.group().equals("postgresql.cnpg.io")) {
                         String cluster = m.name();

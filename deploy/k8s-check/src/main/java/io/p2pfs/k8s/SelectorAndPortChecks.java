@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Selectors select what they are meant to, and ports line up: a workload's selector matches its
  * own pod template; a Service, PodDisruptionBudget, NetworkPolicy or ServiceMonitor selects at
- * least one thing that exists; probe ports, Service target ports, Ingress backend ports and
+ * least one thing that exists (PodMonitors too); probe ports, Service target ports, Ingress backend ports and
  * ServiceMonitor ports exist where they point; a URL or address in a container's environment
  * names a Service and one of its ports.
  */
@@ -31,7 +31,7 @@ public final class SelectorAndPortChecks {
             }
             switch (m.kind()) {
                 case "Service" -> service(m, inventory, problems);
-                case "PodDisruptionBudget" -> selects(m, m.spec().path("selector"), inventory, problems);
+                case "PodDisruptionBudget", "PodMonitor" -> selects(m, m.spec().path("selector"), inventory, problems);
                 case "NetworkPolicy" -> networkPolicy(m, inventory, problems);
                 case "ServiceMonitor" -> serviceMonitor(rendered, m, problems);
                 case "Ingress" -> {

@@ -153,6 +153,8 @@ class BrokenManifestsTests {
                 .put("app.kubernetes.io/name", "peer")), "PodDisruptionBudget/peer-agent: selector");
         assertFound(broken(dev, CHECKS::semantics, r -> ((ObjectNode) obj(r, "NetworkPolicy", "p2pfs-audit-db").at("/spec/podSelector/matchLabels"))
                 .put("cnpg.io/cluster", "p2pfs-audit")), "NetworkPolicy/p2pfs-audit-db: selector");
+        assertFound(broken(dev, CHECKS::semantics, r -> ((ObjectNode) obj(r, "PodMonitor", "p2pfs-metadata-db").at("/spec/selector/matchLabels"))
+                .put("cnpg.io/cluster", "metadata-db")), "PodMonitor/p2pfs-metadata-db: selector");
     }
 
     @Test
@@ -319,6 +321,14 @@ class BrokenManifestsTests {
     void anAutoscaledDeploymentThatSetsItsOwnReplicasFails() {
         assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Deployment", "metadata").path("spec")).put("replicas", 2)),
                 "sets replicas although HorizontalPodAutoscaler/metadata scales it");
+    }
+
+    @Test
+    void aRenewedCertificateThatIsNeverReloadedFails() {
+        assertFound(broken(dev, CHECKS::semantics, r -> removeEnv(r, "StatefulSet", "peer-c", "QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD")),
+                "never reloads it");
+        assertFound(broken(dev, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Certificate", "p2pfs-audit-db-server-tls").path("spec"))
+                .remove("secretTemplate")), "without the cnpg.io/reload label");
     }
 
     @Test
