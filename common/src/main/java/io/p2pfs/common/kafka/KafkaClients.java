@@ -41,7 +41,7 @@ public class KafkaClients {
      * The entries of the service's {@code kafka.*} configuration that describe the connection:
      * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}. Sorted, for stable logs and tests.
      */
-    public static Map<String, String> connectionSettings(Map<String, ?> broker) {
+    private static Map<String, String> connectionSettings(Map<String, ?> broker) {
         Map<String, String> kept = new TreeMap<>();
         broker.forEach((key, value) -> {
             if (value != null && !value.toString().isEmpty() && isConnectionSetting(key)) {

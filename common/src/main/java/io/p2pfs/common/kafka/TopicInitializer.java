@@ -21,18 +21,16 @@ import org.apache.kafka.clients.admin.NewTopic;
 @ApplicationScoped
 public class TopicInitializer {
 
-    private final KafkaSettings settings;
     private final KafkaClients clients;
     private volatile boolean running;
     private volatile boolean done;
 
     public TopicInitializer(KafkaClients clients) {
-        this.settings = clients.settings();
         this.clients = clients;
     }
 
     void start(@Observes StartupEvent startup) {
-        if (!settings.createTopics()) {
+        if (!clients.settings().createTopics()) {
             done = true;
             return;
         }
@@ -64,6 +62,7 @@ public class TopicInitializer {
     }
 
     private void createMissing() throws Exception {
+        KafkaSettings settings = clients.settings();
         try (Admin admin = Admin.create(clients.admin())) {
             Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.ALL.stream().filter(topic -> !existing.contains(topic))

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Each service's Dockerfile builds the image its manifests run: from a base image with a fixed
@@ -30,7 +31,7 @@ public final class DockerfileChecks {
 
     public static List<String> check(Rendered rendered, Path repoRoot) {
         List<String> problems = new ArrayList<>();
-        for (String module : new java.util.TreeSet<>(SettingsChecks.MODULES.values())) {
+        for (String module : new TreeSet<>(SettingsChecks.MODULES.values())) {
             Path file = dockerfile(repoRoot, module);
             if (!Files.isRegularFile(file)) {
                 problems.add(module + ": no " + repoRoot.relativize(file));
@@ -62,19 +63,19 @@ public final class DockerfileChecks {
             if (!lines.stream().anyMatch(l -> l.startsWith("ENTRYPOINT") && l.contains("quarkus-run.jar"))) {
                 problems.add(where + ": does not start quarkus-run.jar");
             }
-            for (Manifest m : rendered.workloads()) {
-                for (JsonNode container : m.containers()) {
-                    if (!module.equals(SettingsChecks.module(container.path("image").asText()))) {
-                        continue;
-                    }
-                    String runAs = container.at("/securityContext/runAsUser").asText(m.podTemplate().at("/spec/securityContext/runAsUser").asText());
-                    if (!user.equals(runAs)) {
-                        problems.add(where + ": USER " + user + " but " + m.id() + " runs as " + runAs);
-                    }
-                    for (JsonNode port : container.path("ports")) {
-                        if (!exposed.contains(port.path("containerPort").asText())) {
-                            problems.add(where + ": does not EXPOSE " + port.path("containerPort").asText() + ", which " + m.id() + " serves on");
-                        }
+            for (Rendered.Container container : rendered.p2pfsContainers()) {
+                if (!module.equals(container.module())) {
+                    continue;
+                }
+                Manifest m = container.workload();
+                String runAs = container.node().at("/securityContext/runAsUser")
+                        .asText(m.podTemplate().at("/spec/securityContext/runAsUser").asText());
+                if (!user.equals(runAs)) {
+                    problems.add(where + ": USER " + user + " but " + m.id() + " runs as " + runAs);
+                }
+                for (JsonNode port : container.node().path("ports")) {
+                    if (!exposed.contains(port.path("containerPort").asText())) {
+                        problems.add(where + ": does not EXPOSE " + port.path("containerPort").asText() + ", which " + m.id() + " serves on");
                     }
                 }
             }

@@ -29,10 +29,7 @@ public final class HardeningChecks {
 
     public static List<String> check(Rendered rendered, Inventory inventory) {
         List<String> problems = new ArrayList<>();
-        for (Manifest m : rendered.workloads()) {
-            if (m.containers().stream().noneMatch(c -> SettingsChecks.module(c.path("image").asText()) != null)) {
-                continue;
-            }
+        for (Manifest m : rendered.p2pfsContainers().stream().map(Rendered.Container::workload).distinct().toList()) {
             JsonNode pod = m.podTemplate().path("spec");
             if (pod.path("automountServiceAccountToken").asBoolean(true)) {
                 problems.add(m.id() + ": mounts an API token it does not need");
@@ -63,7 +60,7 @@ public final class HardeningChecks {
                 });
                 boolean servesCertificate = false;
                 boolean reloads = false;
-                for (JsonNode env : container.path("env")) {
+                for (JsonNode env : inventory.env(container).values()) {
                     String name = env.path("name").asText();
                     servesCertificate |= name.equals("QUARKUS_HTTP_SSL_CERTIFICATE_FILES");
                     reloads |= name.equals("QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD");

@@ -45,18 +45,12 @@ public final class ImageChecks {
             }
         }
         List<String> used = new ArrayList<>();
-        for (Manifest m : rendered.workloads()) {
-            for (JsonNode container : m.containers()) {
-                String image = container.path("image").asText();
-                if (SettingsChecks.module(image) == null) {
-                    continue;
-                }
-                if (!entries.containsValue(image)) {
-                    problems.add(m.id() + " container " + container.path("name").asText() + ": image " + image
-                            + " is not set by the base's images: list " + entries.values());
-                } else {
-                    used.add(image);
-                }
+        for (Rendered.Container container : rendered.p2pfsContainers()) {
+            String image = container.node().path("image").asText();
+            if (!entries.containsValue(image)) {
+                problems.add(container.id() + ": image " + image + " is not set by the base's images: list " + entries.values());
+            } else {
+                used.add(image);
             }
         }
         for (var entry : entries.entrySet()) {

@@ -1,6 +1,8 @@
 package io.p2pfs.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -169,6 +171,38 @@ public final class Inventory {
 
     public List<PodLabels> pods() {
         return pods;
+    }
+
+    /**
+     * A container's environment as the kubelet builds it: the entries of its envFrom ConfigMaps
+     * and Secrets first, then its own env entries, which win. Each value is an env entry
+     * ({@code name} with {@code value} or {@code valueFrom}).
+     */
+    public Map<String, JsonNode> env(JsonNode container) {
+        Map<String, JsonNode> env = new LinkedHashMap<>();
+        for (JsonNode source : container.path("envFrom")) {
+            String prefix = source.path("prefix").asText("");
+            if (source.has("configMapRef")) {
+                configMapData.getOrDefault(source.path("configMapRef").path("name").asText(), Map.of()).forEach((key, value) ->
+                        env.put(prefix + key, JsonNodeFactory.instance.objectNode().put("name", prefix + key).put("value", value)));
+            }
+            if (source.has("secretRef")) {
+                String secret = source.path("secretRef").path("name").asText();
+                for (String key : secretKeys(secret)) {
+                    ObjectNode entry = JsonNodeFactory.instance.objectNode().put("name", prefix + key);
+                    entry.putObject("valueFrom").putObject("secretKeyRef").put("name", secret).put("key", key);
+                    env.put(prefix + key, entry);
+                }
+            }
+        }
+        container.path("env").forEach(entry -> env.put(entry.path("name").asText(), entry));
+        return env;
+    }
+
+    /** An environment variable's literal value, or empty when it is unset or comes from a Secret. */
+    public Optional<String> envValue(JsonNode container, String name) {
+        JsonNode entry = env(container).get(name);
+        return entry == null || !entry.has("value") ? Optional.empty() : Optional.of(entry.path("value").asText());
     }
 
     /** The pods a label selector (matchLabels, matchExpressions) picks. */

@@ -36,7 +36,7 @@ public final class KafkaChecks {
         return topic.spec().path("topicName").asText(topic.name());
     }
 
-    public static List<String> check(Rendered rendered) {
+    public static List<String> check(Rendered rendered, Inventory inventory) {
         List<String> problems = new ArrayList<>();
         List<Manifest> topics = rendered.ofKind("KafkaTopic");
         Set<String> declared = new TreeSet<>();
@@ -59,7 +59,7 @@ public final class KafkaChecks {
                 brokers += pool.spec().path("replicas").asInt();
             }
         }
-        int placementPartitions = placementPartitions(rendered).orElse(defaultPlacementPartitions());
+        int placementPartitions = placementPartitions(rendered, inventory).orElse(defaultPlacementPartitions());
         for (Manifest topic : topics) {
             int replicas = topic.spec().path("replicas").asInt();
             if (replicas > brokers) {
@@ -84,77 +84,63 @@ public final class KafkaChecks {
                 }
             }
         }
-        clients(rendered, problems);
+        clients(rendered, inventory, problems);
         return problems;
     }
 
-    private static Optional<Integer> placementPartitions(Rendered rendered) {
-        for (Manifest m : rendered.workloads()) {
-            for (JsonNode container : m.containers()) {
-                for (JsonNode env : container.path("env")) {
-                    if (env.path("name").asText().equals("P2PFS_KAFKA_PLACEMENT_PARTITIONS")) {
-                        return Optional.of(env.path("value").asInt());
-                    }
-                }
-            }
-        }
-        return Optional.empty();
+    private static Optional<Integer> placementPartitions(Rendered rendered, Inventory inventory) {
+        return rendered.p2pfsContainers().stream()
+                .flatMap(c -> inventory.envValue(c.node(), "P2PFS_KAFKA_PLACEMENT_PARTITIONS").stream())
+                .map(Integer::parseInt).findFirst();
     }
 
-    private static void clients(Rendered rendered, List<String> problems) {
+    private static void clients(Rendered rendered, Inventory inventory, List<String> problems) {
         Map<String, String> mechanisms = Map.of("SCRAM-SHA-512", "scram-sha-512");
-        for (Manifest m : rendered.workloads()) {
-            for (JsonNode container : m.containers()) {
-                if (SettingsChecks.module(container.path("image").asText()) == null) {
-                    continue;
-                }
-                Map<String, JsonNode> env = new java.util.HashMap<>();
-                container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-                String where = m.id() + " container " + container.path("name").asText();
-                JsonNode bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
-                if (bootstrap == null) {
-                    problems.add(where + ": no KAFKA_BOOTSTRAP_SERVERS");
-                    continue;
-                }
-                String protocol = env.containsKey("KAFKA_SECURITY_PROTOCOL") ? env.get("KAFKA_SECURITY_PROTOCOL").path("value").asText() : "PLAINTEXT";
-                if (!protocol.equals("SASL_SSL") && !protocol.equals("SSL")) {
-                    problems.add(where + ": Kafka over " + protocol + "; every client connects over TLS");
-                }
-                String address = bootstrap.path("value").asText();
-                int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-                String host = address.substring(0, address.lastIndexOf(':')).split("\\.")[0];
-                Optional<JsonNode> listener = Optional.empty();
-                for (Manifest kafka : rendered.ofKind("Kafka")) {
-                    if (host.equals(kafka.name() + "-kafka-bootstrap")) {
-                        for (JsonNode l : kafka.at("/spec/kafka/listeners")) {
-                            if (l.path("port").asInt() == port) {
-                                listener = Optional.of(l);
-                            }
+        for (Rendered.Container container : rendered.p2pfsContainers()) {
+            String where = container.id();
+            Optional<String> bootstrap = inventory.envValue(container.node(), "KAFKA_BOOTSTRAP_SERVERS");
+            if (bootstrap.isEmpty()) {
+                problems.add(where + ": no KAFKA_BOOTSTRAP_SERVERS");
+                continue;
+            }
+            String protocol = inventory.envValue(container.node(), "KAFKA_SECURITY_PROTOCOL").orElse("PLAINTEXT");
+            if (!protocol.equals("SASL_SSL") && !protocol.equals("SSL")) {
+                problems.add(where + ": Kafka over " + protocol + "; every client connects over TLS");
+            }
+            String address = bootstrap.get();
+            int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+            String host = address.substring(0, address.lastIndexOf(':')).split("\\.")[0];
+            Optional<JsonNode> listener = Optional.empty();
+            for (Manifest kafka : rendered.ofKind("Kafka")) {
+                if (host.equals(kafka.name() + "-kafka-bootstrap")) {
+                    for (JsonNode l : kafka.at("/spec/kafka/listeners")) {
+                        if (l.path("port").asInt() == port) {
+                            listener = Optional.of(l);
                         }
                     }
                 }
-                if (listener.isEmpty()) {
-                    problems.add(where + ": " + address + " is no listener of a Kafka here");
-                    continue;
+            }
+            if (listener.isEmpty()) {
+                problems.add(where + ": " + address + " is no listener of a Kafka here");
+                continue;
+            }
+            if (!listener.get().path("tls").asBoolean()) {
+                problems.add(where + ": listener " + listener.get().path("name").asText() + " has no TLS");
+            }
+            if (protocol.equals("SASL_SSL")) {
+                String mechanism = inventory.envValue(container.node(), "KAFKA_SASL_MECHANISM").orElse("");
+                String expected = mechanisms.get(mechanism);
+                String authentication = listener.get().path("authentication").path("type").asText();
+                if (!authentication.equals(expected)) {
+                    problems.add(where + ": SASL mechanism " + mechanism + " but listener authenticates " + authentication);
                 }
-                if (!listener.get().path("tls").asBoolean()) {
-                    problems.add(where + ": listener " + listener.get().path("name").asText() + " has no TLS");
-                }
-                if (protocol.equals("SASL_SSL")) {
-                    String mechanism = env.containsKey("KAFKA_SASL_MECHANISM") ? env.get("KAFKA_SASL_MECHANISM").path("value").asText() : "";
-                    String expected = mechanisms.get(mechanism);
-                    if (!listener.get().path("authentication").path("type").asText().equals(expected)) {
-                        problems.add(where + ": SASL mechanism " + mechanism + " but listener authenticates "
-                                + listener.get().path("authentication").path("type").asText());
-                    }
-                    JsonNode jaas = env.get("KAFKA_SASL_JAAS_CONFIG");
-                    String secret = jaas == null ? "" : jaas.at("/valueFrom/secretKeyRef/name").asText();
-                    Optional<Manifest> user = rendered.find("KafkaUser", secret);
-                    if (user.isEmpty()) {
-                        problems.add(where + ": KAFKA_SASL_JAAS_CONFIG does not come from a KafkaUser's Secret");
-                    } else if (!user.get().at("/spec/authentication/type").asText().equals(expected)) {
-                        problems.add(where + ": KafkaUser " + secret + " does not use " + expected);
-                    }
+                JsonNode jaas = inventory.env(container.node()).get("KAFKA_SASL_JAAS_CONFIG");
+                String secret = jaas == null ? "" : jaas.at("/valueFrom/secretKeyRef/name").asText();
+                Optional<Manifest> user = rendered.find("KafkaUser", secret);
+                if (user.isEmpty()) {
+                    problems.add(where + ": KAFKA_SASL_JAAS_CONFIG does not come from a KafkaUser's Secret");
+                } else if (!user.get().at("/spec/authentication/type").asText().equals(expected)) {
+                    problems.add(where + ": KafkaUser " + secret + " does not use " + expected);
                 }
             }
         }

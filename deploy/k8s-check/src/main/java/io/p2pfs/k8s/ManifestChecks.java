@@ -44,8 +44,8 @@ public final class ManifestChecks {
         List<String> problems = new ArrayList<>();
         problems.addAll(ReferenceChecks.check(rendered, inventory));
         problems.addAll(SelectorAndPortChecks.check(rendered, inventory));
-        problems.addAll(SettingsChecks.check(rendered, repoRoot));
-        problems.addAll(KafkaChecks.check(rendered));
+        problems.addAll(SettingsChecks.check(rendered, inventory, repoRoot));
+        problems.addAll(KafkaChecks.check(rendered, inventory));
         problems.addAll(ImageChecks.check(rendered, k8sRoot()));
         problems.addAll(DockerfileChecks.check(rendered, repoRoot));
         problems.addAll(PeerChecks.check(rendered, inventory));

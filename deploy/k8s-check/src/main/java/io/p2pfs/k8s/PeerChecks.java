@@ -24,10 +24,14 @@ public final class PeerChecks {
     private PeerChecks() {
     }
 
+    /** The peer containers of the StatefulSets, one per StatefulSet. */
+    static List<Rendered.Container> peers(Rendered rendered) {
+        return rendered.p2pfsContainers().stream()
+                .filter(c -> c.module().equals("peer-agent") && c.workload().kind().equals("StatefulSet")).toList();
+    }
+
     public static List<Manifest> peerSets(Rendered rendered) {
-        return rendered.ofKind("StatefulSet").stream()
-                .filter(s -> s.containers().stream().anyMatch(c -> "peer-agent".equals(SettingsChecks.module(c.path("image").asText()))))
-                .toList();
+        return peers(rendered).stream().map(Rendered.Container::workload).toList();
     }
 
     public static List<String> check(Rendered rendered, Inventory inventory) {
@@ -38,12 +42,9 @@ public final class PeerChecks {
             return problems;
         }
         Set<String> zones = new HashSet<>();
-        for (Manifest set : peerSets(rendered)) {
-            JsonNode container = set.containers().stream()
-                    .filter(c -> "peer-agent".equals(SettingsChecks.module(c.path("image").asText()))).findFirst().orElseThrow();
-            Map<String, JsonNode> env = new java.util.HashMap<>();
-            container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-            String zone = env.containsKey("P2PFS_PEER_ZONE") ? env.get("P2PFS_PEER_ZONE").path("value").asText() : "";
+        for (Rendered.Container peer : peers(rendered)) {
+            Manifest set = peer.workload();
+            String zone = inventory.envValue(peer.node(), "P2PFS_PEER_ZONE").orElse("");
             if (zone.isEmpty()) {
                 problems.add(set.id() + ": no P2PFS_PEER_ZONE");
             } else if (!zones.add(zone)) {
@@ -54,7 +55,7 @@ public final class PeerChecks {
                     problems.add(set.id() + ": declares zone " + zone + " but runs in " + ZONE_LABEL + "=" + pinned);
                 }
             });
-            String url = env.containsKey("P2PFS_PEER_PUBLIC_URL") ? env.get("P2PFS_PEER_PUBLIC_URL").path("value").asText() : "";
+            String url = inventory.envValue(peer.node(), "P2PFS_PEER_PUBLIC_URL").orElse("");
             if (!url.equals("https://$(POD_NAME).$(P2PFS_PEERS_DOMAIN)")) {
                 problems.add(set.id() + ": P2PFS_PEER_PUBLIC_URL is " + url + ", not https://$(POD_NAME).$(P2PFS_PEERS_DOMAIN)");
             }
@@ -89,7 +90,7 @@ public final class PeerChecks {
                     problems.add(set.id() + ": the certificate in " + secret + " " + certNames + " does not cover " + host);
                 }
             }
-            long capacity = env.containsKey("P2PFS_PEER_CAPACITY_BYTES") ? env.get("P2PFS_PEER_CAPACITY_BYTES").path("value").asLong() : -1;
+            long capacity = inventory.envValue(peer.node(), "P2PFS_PEER_CAPACITY_BYTES").map(Long::parseLong).orElse(-1L);
             long volume = 0;
             for (JsonNode claim : set.spec().path("volumeClaimTemplates")) {
                 volume += Quantities.bytes(claim.at("/spec/resources/requests/storage").asText("0"));

@@ -84,6 +84,29 @@ public record Rendered(String overlay, List<Manifest> objects) {
         return objects.stream().filter(Manifest::isWorkload).toList();
     }
 
+    /** A container that runs one of p2pfs's images, in the workload that runs it. */
+    public record Container(Manifest workload, JsonNode node, String module) {
+
+        /** {@code Kind/name container name}, as problems name a container. */
+        public String id() {
+            return workload.id() + " container " + node.path("name").asText();
+        }
+    }
+
+    /** Every container of every workload that runs one of p2pfs's images. */
+    public List<Container> p2pfsContainers() {
+        List<Container> containers = new ArrayList<>();
+        for (Manifest workload : workloads()) {
+            for (JsonNode container : workload.containers()) {
+                String module = SettingsChecks.module(container.path("image").asText());
+                if (module != null) {
+                    containers.add(new Container(workload, container, module));
+                }
+            }
+        }
+        return containers;
+    }
+
     /** Kustomize could not render an overlay. */
     public static final class RenderFailed extends IllegalStateException {
         public RenderFailed(String message) {

@@ -34,9 +34,6 @@ public final class SelectorAndPortChecks {
                 case "PodDisruptionBudget", "PodMonitor" -> selects(m, m.spec().path("selector"), inventory, problems);
                 case "NetworkPolicy" -> networkPolicy(m, inventory, problems);
                 case "ServiceMonitor" -> serviceMonitor(rendered, m, problems);
-                case "Ingress" -> {
-                    // backend Services and ports: ReferenceChecks
-                }
                 default -> {
                 }
             }
@@ -61,7 +58,7 @@ public final class SelectorAndPortChecks {
                     }
                 }
             }
-            for (JsonNode env : container.path("env")) {
+            for (JsonNode env : inventory.env(container).values()) {
                 if (env.has("value")) {
                     address(where + " env " + env.path("name").asText(), env.path("value").asText(), inventory, problems);
                 }

@@ -1,6 +1,5 @@
 package io.p2pfs.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -100,22 +99,15 @@ public final class SettingsChecks {
         return required;
     }
 
-    public static List<String> check(Rendered rendered, Path repoRoot) {
+    public static List<String> check(Rendered rendered, Inventory inventory, Path repoRoot) {
         List<String> problems = new ArrayList<>();
-        for (Manifest m : rendered.workloads()) {
-            for (JsonNode container : m.containers()) {
-                String module = module(container.path("image").asText());
-                if (module == null) {
-                    continue;
-                }
-                Set<String> env = new LinkedHashSet<>();
-                container.path("env").forEach(e -> env.add(e.path("name").asText()));
-                Path properties = repoRoot.resolve(module).resolve("src/main/resources/application.properties");
-                for (Required need : required(prodSettings(properties))) {
-                    if (need.variables().stream().noneMatch(env::contains)) {
-                        problems.add(m.id() + " container " + container.path("name").asText() + ": sets none of "
-                                + need.variables() + " for " + need.property() + " (" + need.why() + ")");
-                    }
+        for (Rendered.Container container : rendered.p2pfsContainers()) {
+            Set<String> env = inventory.env(container.node()).keySet();
+            Path properties = repoRoot.resolve(container.module()).resolve("src/main/resources/application.properties");
+            for (Required need : required(prodSettings(properties))) {
+                if (need.variables().stream().noneMatch(env::contains)) {
+                    problems.add(container.id() + ": sets none of " + need.variables() + " for " + need.property() + " ("
+                            + need.why() + ")");
                 }
             }
         }

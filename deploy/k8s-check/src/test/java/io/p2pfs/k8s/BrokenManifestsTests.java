@@ -65,6 +65,12 @@ class BrokenManifestsTests {
         throw new IllegalArgumentException(variable);
     }
 
+    /** The settings every p2pfs container reads (the generated ConfigMap p2pfs-services-<hash>). */
+    static ObjectNode shared(Rendered r) {
+        return (ObjectNode) r.ofKind("ConfigMap").stream().filter(m -> m.name().startsWith("p2pfs-services-")).findFirst()
+                .orElseThrow().body().path("data");
+    }
+
     static void removeEnv(Rendered r, String kind, String name, String variable) {
         ArrayNode env = (ArrayNode) container(r, kind, name).path("env");
         for (int i = 0; i < env.size(); i++) {
@@ -180,7 +186,7 @@ class BrokenManifestsTests {
 
     @Test
     void aUrlToAServiceOrPortThatDoesNotExistFails() {
-        assertFound(broken(dev, CHECKS::semantics, r -> env(r, "Deployment", "metadata", "P2PFS_TRACKER_URL").put("value", "https://tracker:8443")),
+        assertFound(broken(dev, CHECKS::semantics, r -> shared(r).put("P2PFS_TRACKER_URL", "https://tracker:8443")),
                 "Service tracker has no port 8443");
         assertFound(broken(dev, CHECKS::semantics,
                 r -> env(r, "Deployment", "audit", "QUARKUS_DATASOURCE_REACTIVE_URL").put("value", "postgresql://p2pfs-audit-rw:5432/p2pfs_audit")),
@@ -226,7 +232,7 @@ class BrokenManifestsTests {
                 "quarkus.datasource.jdbc.url");
         assertFound(broken(dev, CHECKS::semantics, r -> removeEnv(r, "StatefulSet", "peer-a", "QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET")),
                 "quarkus.oidc-client.credentials.secret");
-        assertFound(broken(dev, CHECKS::semantics, r -> removeEnv(r, "Deployment", "audit", "QUARKUS_HTTP_SSL_CERTIFICATE_FILES")),
+        assertFound(broken(dev, CHECKS::semantics, r -> shared(r).remove("QUARKUS_HTTP_SSL_CERTIFICATE_FILES")),
                 "quarkus.http.ssl.certificate.files");
     }
 
@@ -251,9 +257,9 @@ class BrokenManifestsTests {
 
     @Test
     void aKafkaClientWithoutTlsOrWithTheWrongPrincipalFails() {
-        assertFound(broken(dev, CHECKS::semantics, r -> env(r, "Deployment", "audit", "KAFKA_SECURITY_PROTOCOL").put("value", "SASL_PLAINTEXT")),
+        assertFound(broken(dev, CHECKS::semantics, r -> shared(r).put("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")),
                 "every client connects over TLS");
-        assertFound(broken(dev, CHECKS::semantics, r -> env(r, "StatefulSet", "peer-a", "KAFKA_BOOTSTRAP_SERVERS").put("value", "p2pfs-kafka-kafka-bootstrap:9092")),
+        assertFound(broken(dev, CHECKS::semantics, r -> shared(r).put("KAFKA_BOOTSTRAP_SERVERS", "p2pfs-kafka-kafka-bootstrap:9092")),
                 "is no listener");
         assertFound(broken(prod, CHECKS::semantics, r -> ((ObjectNode) obj(r, "KafkaTopic", "p2pfs.users").path("spec")).put("replicas", 4)),
                 "4 replicas on 3 brokers");
@@ -325,7 +331,7 @@ class BrokenManifestsTests {
 
     @Test
     void aRenewedCertificateThatIsNeverReloadedFails() {
-        assertFound(broken(dev, CHECKS::semantics, r -> removeEnv(r, "StatefulSet", "peer-c", "QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD")),
+        assertFound(broken(dev, CHECKS::semantics, r -> shared(r).remove("QUARKUS_HTTP_SSL_CERTIFICATE_RELOAD_PERIOD")),
                 "never reloads it");
         assertFound(broken(dev, CHECKS::semantics, r -> ((ObjectNode) obj(r, "Certificate", "p2pfs-audit-db-server-tls").path("spec"))
                 .remove("secretTemplate")), "without the cnpg.io/reload label");
@@ -348,8 +354,7 @@ class BrokenManifestsTests {
     @Test
     void aBrokenCopyOfTheManifestTreeDoesNotRender(@TempDir Path copy) throws IOException {
         copyTree(CHECKS.k8sRoot(), copy);
-        Path peers = copy.resolve("base/peers/kustomization.yaml");
-        Files.writeString(peers, Files.readString(peers).replace("statefulsets.yaml", "statefulset.yaml"));
+        Files.delete(copy.resolve("base/peers/zone/statefulset.yaml"));
         Rendered.RenderFailed failed = assertThrows(Rendered.RenderFailed.class, () -> Rendered.of(copy.resolve("overlays/dev")));
         assertTrue(failed.getMessage().contains("statefulset.yaml"), failed.getMessage());
     }
