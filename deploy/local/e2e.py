@@ -14,6 +14,8 @@ import base64
 import hashlib
 import hmac
 import json
+import subprocess
+import tempfile
 import os
 import socket
 import ssl
@@ -187,7 +189,38 @@ def main():
     status, body, _ = call("GET", f"{AUDIT}/api/v1/audit?" + urllib.parse.urlencode(
         {"actor": "alice", "action": "access.denied", "limit": "5"}), bob)
     expect("bob, no auditor, sees no one else's events", (status, json.loads(body).get("items")), (200, []))
+    transparency_log(found[0]["id"], bob, carol)
     print(f"e2e: {checks} checks passed")
+
+
+def transparency_log(event_id, bob, carol):
+    """A head signed on demand covers bob's refusal; its proof and the whole log check out offline."""
+    status, body, _ = call("POST", f"{AUDIT}/api/v1/audit/tree-heads", bob)
+    expect("bob, no auditor, cannot sign a tree head", status, 403)
+    status, body, _ = call("POST", f"{AUDIT}/api/v1/audit/tree-heads", carol)
+    expect("carol (auditor) signs a tree head", status, 201)
+    head = json.loads(body)
+    status, body, _ = call("GET", f"{AUDIT}/api/v1/audit/signing-keys")
+    key = json.loads(body)[0]["publicKey"]
+    status, body, _ = call("GET", f"{AUDIT}/api/v1/audit/proofs/inclusion?" + urllib.parse.urlencode(
+        {"eventId": event_id, "treeSize": head["treeSize"]}), carol)
+    expect("an inclusion proof of bob's refusal is served", status, 200)
+    with tempfile.TemporaryDirectory() as scratch:
+        head_file = os.path.join(scratch, "head.json")
+        proof_file = os.path.join(scratch, "proof.json")
+        with open(head_file, "w", encoding="utf-8") as out:
+            json.dump(head, out)
+        with open(proof_file, "w", encoding="utf-8") as out:
+            out.write(body)
+        verifier = subprocess.run([os.path.join(ROOT, "bin", "p2pfs-audit-verify"), "inclusion", "--head", head_file,
+                                   "--key", key, "--proof", proof_file], capture_output=True, text=True, check=False)
+        expect("the proof verifies offline against the signed head", (verifier.returncode,
+               verifier.stdout.startswith("VERIFIED")), (0, True))
+    published = os.path.join(ROOT, ".local", "audit-heads", "latest.json")
+    expect("the head was published to the heads directory", os.path.exists(published), True)
+    status, body, _ = call("GET", f"{AUDIT}/api/v1/audit/verify", carol)
+    result = json.loads(body)
+    expect("the whole log verifies against its signed heads", (status, result.get("ok")), (200, True))
 
 
 if __name__ == "__main__":

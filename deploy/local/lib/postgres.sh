@@ -296,12 +296,18 @@ pg_ensure_databases() {
     pg_ensure_database "${db}" "${db}"
     pg_stamp_database "${db}" "${stamp}"
     pg_check_password_login "${db}" "${password}" "${db}"
+    if [[ "${db}" == "$(pg_db_name p2pfs_audit)" ]]; then
+      # The audit service runs as a role that may only read and append its log; ${db} (the owner)
+      # runs its migrations, which grant the role what it may do.
+      pg_ensure_role "${db}_app" "$(secret "${db}_app.password")"
+      pg_check_password_login "${db}_app" "$(secret "${db}_app.password")" "${db}"
+    fi
   done
   info "databases ready: ${names[*]} (passwords in .local/secrets/<db>.password)"
   if [[ "${with_test_role}" == true ]]; then
-    pg_ensure_role "${PG_TEST_ROLE}" "${PG_TEST_ROLE}" CREATEDB
+    pg_ensure_role "${PG_TEST_ROLE}" "${PG_TEST_ROLE}" "CREATEDB CREATEROLE"
     pg_check_password_login "${PG_TEST_ROLE}" "${PG_TEST_ROLE}" postgres
-    info "test role ${PG_TEST_ROLE} (password ${PG_TEST_ROLE}, CREATEDB) ready"
+    info "test role ${PG_TEST_ROLE} (password ${PG_TEST_ROLE}, CREATEDB CREATEROLE) ready"
   fi
 }
 
@@ -314,8 +320,9 @@ pg_drop_databases() {
 \\set db '${db}'
 SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', :'db') \\gexec
 SELECT format('DROP ROLE IF EXISTS %I', :'db') \\gexec
+SELECT format('DROP ROLE IF EXISTS %I', :'db' || '_app') \\gexec
 SQL
-    rm -f "${SECRETS_DIR}/${db}.password"
+    rm -f "${SECRETS_DIR}/${db}.password" "${SECRETS_DIR}/${db}_app.password"
   done
   rm -f "${PG_SUFFIX_FILE}"
   info "dropped databases and roles: ${names[*]}"

@@ -93,6 +93,14 @@ master_key() {
   tr -d '\n' <"${MASTER_KEY_FILE}"
 }
 
+# The audit log's key (signs tree heads); kept with the other secrets, never in a database.
+audit_log_key() {
+  if [[ ! -s "${SECRETS_DIR}/audit-log.key" ]]; then
+    store_secret audit-log.key "$(openssl rand -base64 32)"
+  fi
+  tr -d '\n' <"${SECRETS_DIR}/audit-log.key"
+}
+
 # Prints the environment (ENV=VALUE lines) of one instance.
 service_env() {
   local name="$1" module port database word tracker_port metadata_port
@@ -125,6 +133,16 @@ ENV
   case "${module}" in
     metadata)
       printf 'P2PFS_MASTER_KEY=%s\n' "$(master_key)"
+      ;;
+    audit-consumer)
+      cat <<ENV
+QUARKUS_FLYWAY_USERNAME=${database}
+QUARKUS_FLYWAY_PASSWORD=$(secret "${database}.password")
+QUARKUS_DATASOURCE_USERNAME=${database}_app
+QUARKUS_DATASOURCE_PASSWORD=$(secret "${database}_app.password")
+P2PFS_AUDIT_LOG_SIGNING_KEY=$(audit_log_key)
+P2PFS_AUDIT_LOG_HEADS_DIRECTORY=${STATE_DIR}/audit-heads
+ENV
       ;;
     peer-agent)
       cat <<ENV

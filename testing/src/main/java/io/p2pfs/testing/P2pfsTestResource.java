@@ -9,17 +9,21 @@ import java.util.Map;
  * fresh PostgreSQL database, and OIDC verification against {@link TestTokens}' key and issuer.
  *
  * <p>Init args: {@code service} (names the database; default {@code svc}), {@code database}
- * ({@code false} for a service without one).
+ * ({@code false} for a service without one), {@code restrictedRole} ({@code true}: the service
+ * runs as a role of its own that owns nothing, while Flyway migrates as the database's owner, as
+ * in production where the service's role may only do what its migrations grant).
  */
 public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
 
     private String service = "svc";
     private boolean database = true;
+    private boolean restrictedRole;
 
     @Override
     public void init(Map<String, String> initArgs) {
         service = initArgs.getOrDefault("service", service);
         database = Boolean.parseBoolean(initArgs.getOrDefault("database", "true"));
+        restrictedRole = Boolean.parseBoolean(initArgs.getOrDefault("restrictedRole", "false"));
     }
 
     @Override
@@ -37,6 +41,15 @@ public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("quarkus.datasource.reactive.url", postgres.reactiveUrl(name));
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl(name));
             config.put("p2pfs.test.database", name);
+            if (restrictedRole) {
+                String[] role = postgres.createRole("p2pfs_test_" + service + "_app");
+                config.put("quarkus.flyway.username", postgres.user());
+                config.put("quarkus.flyway.password", postgres.password());
+                config.put("quarkus.datasource.username", role[0]);
+                config.put("quarkus.datasource.password", role[1]);
+                config.put("p2pfs.test.app-role", role[0]);
+                config.put("p2pfs.test.app-role-password", role[1]);
+            }
         }
         return config;
     }

@@ -27,6 +27,7 @@ public final class TestPostgres {
     private final String user;
     private final String password;
     private final List<String> created = new ArrayList<>();
+    private final List<String> roles = new ArrayList<>();
 
     private TestPostgres(String host, int port, String user, String password) {
         this.host = host;
@@ -80,6 +81,25 @@ public final class TestPostgres {
         return name;
     }
 
+    /**
+     * Creates a login role {@code <prefix>_<random>} with no privileges (a service's restricted
+     * runtime role; the migrations grant it what it may do) and returns {name, password}.
+     * Needs the test login to have CREATEROLE ({@code deploy/local/postgres ensure --test-role}).
+     */
+    public synchronized String[] createRole(String prefix) {
+        String name = (prefix.replaceAll("[^a-z0-9_]", "_") + "_" + UUID.randomUUID().toString().substring(0, 8))
+                .toLowerCase();
+        String secret = UUID.randomUUID().toString().replace("-", "");
+        try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE ROLE " + name + " LOGIN PASSWORD '" + secret + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create test role " + name + " (the test login needs CREATEROLE: "
+                    + "run deploy/local/postgres ensure --test-role)", e);
+        }
+        roles.add(name);
+        return new String[] {name, secret};
+    }
+
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), user, password);
     }
@@ -114,6 +134,13 @@ public final class TestPostgres {
                 statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } catch (SQLException ignored) {
                 // best effort at exit: a leftover test database harms nothing
+            }
+        }
+        for (String role : roles) {
+            try (Connection connection = connect("postgres"); Statement statement = connection.createStatement()) {
+                statement.execute("DROP ROLE IF EXISTS " + role);
+            } catch (SQLException ignored) {
+                // best effort at exit, after its databases are gone
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.p2pfs.audit.ingest;
 
-import io.p2pfs.audit.chain.AuditEntry;
+import io.p2pfs.audit.entry.AuditEntry;
+import io.p2pfs.audit.log.LogIntegrityException;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.kafka.KafkaClients;
 import io.quarkus.logging.Log;
@@ -28,7 +29,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads the six audited topics and appends their events to the chain, one poll = one batch.
+ * Reads the six audited topics and appends their events to the log, one poll = one batch.
  *
  * <p>Per batch: malformed records go to the dead-letter topic (acknowledged by the broker), the
  * rest are appended in one database transaction, and only then are the batch's offsets committed
@@ -103,6 +104,7 @@ public class AuditIngest {
 
     private void run() {
         Duration backoff = Duration.ofMillis(200);
+        foldMigratedRows();
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties())) {
             consumer = reader;
             reader.subscribe(TOPICS);
@@ -132,8 +134,13 @@ public class AuditIngest {
                     if (!running) {
                         break;
                     }
-                    Log.warnf("Audit batch of %d records not stored (%s); retrying in %s", records.count(),
-                            rootMessage(e), backoff);
+                    if (e instanceof LogIntegrityException) {
+                        Log.errorf("Audit batch of %d records not stored: %s; retrying in %s", records.count(),
+                                e.getMessage(), backoff);
+                    } else {
+                        Log.warnf("Audit batch of %d records not stored (%s); retrying in %s", records.count(),
+                                rootMessage(e), backoff);
+                    }
                     rewind(reader, records);
                     pause(backoff);
                     backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
@@ -144,6 +151,22 @@ public class AuditIngest {
             Log.errorf(e, "Audit ingest stopped");
         } finally {
             consumer = null;
+        }
+    }
+
+    /** Rows a migration brought over from the former hash chain join the tree before anything new. */
+    private void foldMigratedRows() {
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            try {
+                store.foldMigratedRows().await().atMost(Duration.ofMinutes(30));
+                return;
+            } catch (RuntimeException e) {
+                Log.warnf("Folding migrated audit rows into the tree failed (%s); retrying in %s", rootMessage(e), backoff);
+                pause(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
+                        : backoff.multipliedBy(2);
+            }
         }
     }
 

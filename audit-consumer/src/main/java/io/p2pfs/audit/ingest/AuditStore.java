@@ -1,15 +1,16 @@
 package io.p2pfs.audit.ingest;
 
-import io.p2pfs.audit.chain.AuditEntry;
-import io.p2pfs.audit.chain.HashChain;
+import io.p2pfs.audit.entry.AuditEntry;
+import io.p2pfs.audit.log.LogIntegrityException;
+import io.p2pfs.audit.log.TreeStore;
+import io.p2pfs.common.audit.CompactRange;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,29 +20,36 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Appends events to the hash chain, each event at most once.
+ * Appends events to the log, each event at most once, and grows the Merkle tree with them.
  *
  * <p>Single writer: every append runs in one transaction that first takes the PostgreSQL
- * transaction-scoped advisory lock {@link #WRITER_LOCK}. Replicas therefore extend the chain one
+ * transaction-scoped advisory lock {@link #WRITER_LOCK}. Replicas therefore extend the log one
  * after another (the lock is released by commit or rollback, also when a replica dies), and the
- * head read inside the lock is the true head, so seq stays gap-free and every prev_hash is the
- * hash of the row before it. Duplicates (redelivery, replay) are filtered inside the same lock;
- * the unique index on event_id is the backstop.
+ * tree state read inside the lock is the true one, so seq stays gap-free and each batch's tree
+ * nodes extend the right edge the previous batch left. A batch is three statements whatever its
+ * size: the events ({@code unnest} of column arrays), the completed tree nodes, the new sealed
+ * state. Duplicates (redelivery, replay) are filtered inside the same lock; the unique index on
+ * event_id is the backstop. Before appending, the state must carry this log's seal and no row
+ * may lie beyond the tree (rows written past the service): otherwise nothing is appended.
  */
 @ApplicationScoped
 public class AuditStore {
 
-    /** Advisory lock key: the chain's single-writer token ("p2pfsaud"). */
+    /** Advisory lock key: the log's single-writer token ("p2pfsaud"). */
     static final long WRITER_LOCK = 0x7032_7066_7361_7564L;
+    private static final int LEGACY_PAGE = 20_000;
 
     private static final String INSERT = "INSERT INTO audit_event (seq, event_id, event_type, source, subject, "
-            + "event_time, actor, action, resource, path, outcome, search_text, canonical, prev_hash, hash) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+            + "event_time, actor, action, resource, path, outcome, search_text, canonical, leaf_hash) "
+            + "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], "
+            + "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bytea[])";
 
     private final Pool pool;
+    private final TreeStore tree;
 
-    public AuditStore(Pool pool) {
+    public AuditStore(Pool pool, TreeStore tree) {
         this.pool = pool;
+        this.tree = tree;
     }
 
     /** What one append did. */
@@ -55,8 +63,7 @@ public class AuditStore {
         if (unique.isEmpty()) {
             return Uni.createFrom().item(new Appended(0, 0));
         }
-        return pool.withTransaction(connection -> connection.preparedQuery("SELECT pg_advisory_xact_lock($1)")
-                .execute(Tuple.of(WRITER_LOCK))
+        return pool.withTransaction(connection -> lock(connection)
                 .flatMap(locked -> connection.preparedQuery("SELECT event_id FROM audit_event WHERE event_id = ANY($1)")
                         .execute(Tuple.of(unique.keySet().toArray(new String[0]))))
                 .flatMap(existing -> {
@@ -68,33 +75,104 @@ public class AuditStore {
                     if (fresh.isEmpty()) {
                         return Uni.createFrom().item(new Appended(0, duplicates));
                     }
-                    return insert(connection, fresh).replaceWith(new Appended(fresh.size(), duplicates));
+                    return currentTree(connection).flatMap(edge -> insert(connection, edge, fresh))
+                            .replaceWith(new Appended(fresh.size(), duplicates));
                 }));
     }
 
-    private Uni<RowSet<Row>> insert(SqlConnection connection, List<AuditEntry> fresh) {
-        return connection.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").execute()
-                .flatMap(head -> {
-                    long seq = 0;
-                    byte[] prev = HashChain.GENESIS;
-                    for (Row row : head) {
-                        seq = row.getLong("seq");
-                        prev = row.getBuffer("hash").getBytes();
+    /**
+     * Folds rows that a migration brought over from the former hash chain into the tree (once,
+     * at start; appends do it too if it has not happened yet).
+     */
+    public Uni<Void> foldMigratedRows() {
+        return pool.withTransaction(connection -> lock(connection).flatMap(locked -> currentTree(connection))
+                .replaceWithVoid());
+    }
+
+    private static Uni<Void> lock(SqlConnection connection) {
+        return connection.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(WRITER_LOCK))
+                .replaceWithVoid();
+    }
+
+    /** The tree's right edge under the lock, after checking the state and folding migrated rows. */
+    private Uni<CompactRange> currentTree(SqlConnection connection) {
+        return tree.sealedState(connection).flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
+            long covered = Math.max(state.treeSize(), state.legacySize());
+            if (maxSeq > covered) {
+                throw new LogIntegrityException("rows up to seq " + maxSeq + " exist but the tree covers " + covered
+                        + ": rows were appended past the service");
+            }
+            return tree.edge(connection, state.treeSize())
+                    .flatMap(edge -> edge.size() < state.legacySize()
+                            ? foldLegacy(connection, edge, state.legacySize())
+                                    .call(folded -> tree.saveState(connection, folded))
+                            : Uni.createFrom().item(edge));
+        }));
+    }
+
+    private Uni<CompactRange> foldLegacy(SqlConnection connection, CompactRange edge, long legacySize) {
+        if (edge.size() >= legacySize) {
+            return Uni.createFrom().item(edge);
+        }
+        return connection.preparedQuery("SELECT seq, leaf_hash FROM audit_event WHERE seq > $1 AND seq <= $2 "
+                + "ORDER BY seq LIMIT $3").execute(Tuple.of(edge.size(), legacySize, LEGACY_PAGE)).flatMap(rows -> {
+                    List<TreeStore.NodeHash> nodes = new ArrayList<>();
+                    for (Row row : rows) {
+                        if (row.getLong("seq") != edge.size() + 1) {
+                            throw new LogIntegrityException("migrated row seq " + (edge.size() + 1) + " is missing");
+                        }
+                        edge.append(row.getBuffer("leaf_hash").getBytes(),
+                                (node, hash) -> nodes.add(new TreeStore.NodeHash(node, hash)));
                     }
-                    List<Tuple> rows = new ArrayList<>(fresh.size());
-                    for (AuditEntry entry : fresh) {
-                        seq++;
-                        byte[] hash = HashChain.link(prev, entry.canonical());
-                        rows.add(Tuple.tuple().addLong(seq).addString(entry.eventId()).addString(entry.eventType())
-                                .addString(entry.source()).addString(entry.subject())
-                                .addOffsetDateTime(entry.eventTime().atOffset(ZoneOffset.UTC))
-                                .addString(entry.actor()).addString(entry.action()).addString(entry.resource())
-                                .addString(entry.path()).addString(entry.outcome()).addString(entry.searchText())
-                                .addString(entry.canonical()).addBuffer(Buffer.buffer(prev))
-                                .addBuffer(Buffer.buffer(hash)));
-                        prev = hash;
+                    if (rows.size() == 0) {
+                        throw new LogIntegrityException("migrated row seq " + (edge.size() + 1) + " is missing");
                     }
-                    return connection.preparedQuery(INSERT).executeBatch(rows);
+                    return tree.insertNodes(connection, nodes).flatMap(done -> foldLegacy(connection, edge, legacySize));
                 });
+    }
+
+    private Uni<Void> insert(SqlConnection connection, CompactRange edge, List<AuditEntry> fresh) {
+        int n = fresh.size();
+        Long[] seqs = new Long[n];
+        String[] ids = new String[n];
+        String[] types = new String[n];
+        String[] sources = new String[n];
+        String[] subjects = new String[n];
+        OffsetDateTime[] times = new OffsetDateTime[n];
+        String[] actors = new String[n];
+        String[] actions = new String[n];
+        String[] resources = new String[n];
+        String[] paths = new String[n];
+        String[] outcomes = new String[n];
+        String[] searchTexts = new String[n];
+        String[] canonicals = new String[n];
+        io.vertx.core.buffer.Buffer[] leaves = new io.vertx.core.buffer.Buffer[n];
+        List<TreeStore.NodeHash> nodes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            AuditEntry entry = fresh.get(i);
+            seqs[i] = edge.size() + 1;
+            ids[i] = entry.eventId();
+            types[i] = entry.eventType();
+            sources[i] = entry.source();
+            subjects[i] = entry.subject();
+            times[i] = entry.eventTime().atOffset(ZoneOffset.UTC);
+            actors[i] = entry.actor();
+            actions[i] = entry.action();
+            resources[i] = entry.resource();
+            paths[i] = entry.path();
+            outcomes[i] = entry.outcome();
+            searchTexts[i] = entry.searchText();
+            canonicals[i] = entry.canonical();
+            leaves[i] = io.vertx.core.buffer.Buffer.buffer(entry.leafHash());
+            edge.append(entry.leafHash(), (node, hash) -> nodes.add(new TreeStore.NodeHash(node, hash)));
+        }
+        Tuple columns = Tuple.tuple().addArrayOfLong(seqs).addArrayOfString(ids).addArrayOfString(types)
+                .addArrayOfString(sources).addArrayOfString(subjects).addArrayOfOffsetDateTime(times)
+                .addArrayOfString(actors).addArrayOfString(actions).addArrayOfString(resources)
+                .addArrayOfString(paths).addArrayOfString(outcomes).addArrayOfString(searchTexts)
+                .addArrayOfString(canonicals).addValue(leaves);
+        return connection.preparedQuery(INSERT).execute(columns)
+                .flatMap(inserted -> tree.insertNodes(connection, nodes))
+                .flatMap(stored -> tree.saveState(connection, edge));
     }
 }

@@ -24,7 +24,7 @@ public class IngestMetrics {
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.stored = Counter.builder("p2pfs.audit.events.stored").description("Events appended to the audit chain")
+        this.stored = Counter.builder("p2pfs.audit.events.stored").description("Events appended to the audit log")
                 .register(registry);
         this.duplicates = Counter.builder("p2pfs.audit.events.duplicate")
                 .description("Redelivered or replayed events that were already stored").register(registry);

@@ -1,7 +1,7 @@
 package io.p2pfs.audit.search;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.p2pfs.audit.chain.HashChain;
+import io.p2pfs.common.audit.Merkle;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.Instant;
 
@@ -16,6 +16,6 @@ public record AuditRecord(long seq, String id, String type, Instant time, String
         return new AuditRecord(row.getLong("seq"), row.getString("event_id"), row.getString("event_type"),
                 row.getOffsetDateTime("event_time").toInstant(), row.getString("actor"), row.getString("action"),
                 row.getString("resource"), row.getString("path"), row.getString("outcome"),
-                HashChain.hex(row.getBuffer("hash").getBytes()), row.getString("canonical"));
+                Merkle.hex(row.getBuffer("leaf_hash").getBytes()), row.getString("canonical"));
     }
 }

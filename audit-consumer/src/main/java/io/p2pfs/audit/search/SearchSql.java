@@ -13,7 +13,7 @@ import java.util.List;
 public record SearchSql(String text, List<Object> params) {
 
     static final String COLUMNS = "seq, event_id, event_type, event_time, actor, action, resource, path, outcome, "
-            + "canonical, hash";
+            + "canonical, leaf_hash";
 
     public static SearchSql page(AuditQuery query, String scopeActor, long before, int limit) {
         List<Object> params = new ArrayList<>();

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Export streams ndjson or csv with the filters and scope of search. */
 @QuarkusTest
-@WithTestResource(value = P2pfsTestResource.class, initArgs = @ResourceArg(name = "service", value = "audit"))
+@WithTestResource(value = P2pfsTestResource.class, initArgs = {@ResourceArg(name = "service", value = "audit"),
+        @ResourceArg(name = "restrictedRole", value = "true")})
 class ExportResourceTests {
 
     @Test

@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
 
 /** Events are stored once each, malformed ones are dead-lettered, and nothing blocks a partition. */
 @QuarkusTest
-@WithTestResource(value = P2pfsTestResource.class, initArgs = @ResourceArg(name = "service", value = "audit"))
+@WithTestResource(value = P2pfsTestResource.class, initArgs = {@ResourceArg(name = "service", value = "audit"),
+        @ResourceArg(name = "restrictedRole", value = "true")})
 class AuditIngestTests {
 
     @Inject

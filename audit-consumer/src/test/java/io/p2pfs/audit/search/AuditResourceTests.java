@@ -34,7 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Search: text, every filter alone and combined, scope by role, stable cursor paging. */
 @QuarkusTest
-@WithTestResource(value = P2pfsTestResource.class, initArgs = @ResourceArg(name = "service", value = "audit"))
+@WithTestResource(value = P2pfsTestResource.class, initArgs = {@ResourceArg(name = "service", value = "audit"),
+        @ResourceArg(name = "restrictedRole", value = "true")})
 class AuditResourceTests {
 
     private static final Instant BASE = Instant.parse("2021-03-01T00:00:00Z");
@@ -196,9 +197,12 @@ class AuditResourceTests {
 
     @Test
     void withoutATokenEveryEndpointAnswers401() {
-        for (String path : List.of("/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export")) {
+        for (String path : List.of("/api/v1/audit", "/api/v1/audit/verify", "/api/v1/audit/export",
+                "/api/v1/audit/tree-head", "/api/v1/audit/proofs/inclusion?eventId=x",
+                "/api/v1/audit/proofs/consistency?from=1&to=1")) {
             given().when().get(path).then().statusCode(401).contentType("application/problem+json");
         }
+        given().when().post("/api/v1/audit/tree-heads").then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(TestTokens.user(tag).expired().sign()).when().get("/api/v1/audit").then()
                 .statusCode(401);
     }

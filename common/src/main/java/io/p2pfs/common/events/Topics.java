@@ -14,9 +14,11 @@ public final class Topics {
     public static final String CHUNK_PLACEMENTS = "p2pfs.chunks.placements";
     public static final String CHUNK_CONFIRMATIONS = "p2pfs.chunks.confirmations";
     public static final String AUDIT_DLQ = "p2pfs.audit.dlq";
+    /** Signed tree heads of the audit log, one record per head (a copy of the log's history kept off its database). */
+    public static final String AUDIT_TREE_HEADS = "p2pfs.audit.tree-heads";
 
     public static final List<String> ALL = List.of(USERS, NODES, FILES, LOCKS, ACLS, ACCESS, CHUNK_PLACEMENTS,
-            CHUNK_CONFIRMATIONS, AUDIT_DLQ);
+            CHUNK_CONFIRMATIONS, AUDIT_DLQ, AUDIT_TREE_HEADS);
 
     private Topics() {
     }

@@ -1,6 +1,8 @@
-package io.p2pfs.audit.chain;
+package io.p2pfs.audit.entry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.p2pfs.common.audit.CanonicalJson;
+import io.p2pfs.common.audit.Merkle;
 import io.p2pfs.common.events.CloudEvent;
 import java.io.IOException;
 import java.time.Instant;
@@ -14,7 +16,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * One event as the audit log stores it: its canonical text and the columns derived from it.
+ * One event as the audit log stores it: its canonical text, its leaf hash in the log's Merkle
+ * tree ({@link Merkle#leafHash}), and the columns derived from it.
  * {@link #derive} is the single definition of those columns, used when storing and again when
  * verifying (a stored column that differs from its derivation is tampering).
  *
@@ -38,7 +41,8 @@ public record AuditEntry(
         String path,
         String outcome,
         String searchText,
-        String canonical) {
+        String canonical,
+        byte[] leafHash) {
 
     static final int MAX_ID = 200;
     static final int MAX_NAME = 256;
@@ -135,7 +139,17 @@ public record AuditEntry(
             searchText = searchText.substring(0, MAX_SEARCH_TEXT);
         }
         return new AuditEntry(id, type, text(event.get("source")), subject, time, actor, action, resource, path,
-                outcome, searchText, canonical);
+                outcome, searchText, canonical, Merkle.leafHash(canonical));
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof AuditEntry entry && columns().equals(entry.columns()) && canonical.equals(entry.canonical);
+    }
+
+    @Override
+    public int hashCode() {
+        return canonical.hashCode();
     }
 
     /** The derived columns by name, for naming which one a tampered row changed. */

@@ -1,4 +1,4 @@
-package io.p2pfs.audit.chain;
+package io.p2pfs.common.audit;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -15,7 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * The canonical form of an event, the text the hash chain hashes.
+ * The canonical form of an audit event: the text whose UTF-8 bytes are the leaf of the audit log's Merkle tree.
  *
  * <p>Definition: the event's JSON with every object's members sorted by name (Java
  * {@link String#compareTo}, i.e. UTF-16 code unit order), no whitespace between tokens, strings
