@@ -211,7 +211,7 @@ def transparency_log(event_id, bob, carol):
         with open(head_file, "w", encoding="utf-8") as out:
             json.dump(head, out)
         with open(proof_file, "w", encoding="utf-8") as out:
-            out.write(body)
+            out.write(body.decode("utf-8") if isinstance(body, bytes) else body)
         verifier = subprocess.run([os.path.join(ROOT, "bin", "p2pfs-audit-verify"), "inclusion", "--head", head_file,
                                    "--key", key, "--proof", proof_file], capture_output=True, text=True, check=False)
         expect("the proof verifies offline against the signed head", (verifier.returncode,

@@ -37,12 +37,16 @@ public final class AuditApp implements AutoCloseable {
     }
 
     public static AuditApp start(String maxHeap) throws IOException {
+        return start(maxHeap, TestPostgres.shared().createDatabase("p2pfs_test_audit_app"));
+    }
+
+    /** Starts the app on an existing database (one it migrated before, or one prepared for a migration). */
+    public static AuditApp start(String maxHeap, String database) throws IOException {
         Path jar = Path.of(System.getProperty("p2pfs.audit.app", "audit-consumer/target/quarkus-app/quarkus-run.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the audit consumer first: " + jar);
         }
         TestPostgres postgres = TestPostgres.shared();
-        String database = postgres.createDatabase("p2pfs_test_audit_app");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();

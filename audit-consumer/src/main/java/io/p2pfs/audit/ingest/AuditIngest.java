@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,7 +36,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Per batch: malformed records go to the dead-letter topic (acknowledged by the broker), the
  * rest are appended in one database transaction, and only then are the batch's offsets committed
- * ({@code enable.auto.commit=false}). A failure anywhere rewinds to the batch start and retries
+ * ({@code enable.auto.commit=false}); the next batch is parsed while one is being written. A failure anywhere rewinds to the batch start and retries
  * with backoff, so nothing is skipped; redelivery after a crash between the database commit and
  * the offset commit is harmless because the store skips stored event ids. A malformed record is
  * never retried: it is dead-lettered once and its partition moves on.
@@ -102,9 +105,20 @@ public class AuditIngest {
         return consumed.get();
     }
 
+    /** A batch whose append is under way: what to commit once it is stored, or to read again if it fails. */
+    private record InFlight(ConsumerRecords<byte[], byte[]> records, List<AuditEntry> accepted,
+            CompletableFuture<AuditStore.Appended> append) {
+    }
+
+    /**
+     * Batch k+1 is parsed, canonicalised and hashed on this thread while batch k is written to
+     * the database; k's offsets are committed once it is stored, before k+1's write starts. A
+     * failure rewinds to the start of both (the store skips what was stored meanwhile).
+     */
     private void run() {
         Duration backoff = Duration.ofMillis(200);
         foldMigratedRows();
+        InFlight inFlight = null;
         try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(consumerProperties())) {
             consumer = reader;
             reader.subscribe(TOPICS);
@@ -112,18 +126,24 @@ public class AuditIngest {
                 ConsumerRecords<byte[], byte[]> records;
                 try {
                     seekRequestedReplays(reader);
-                    records = reader.poll(config.pollTimeout());
+                    records = reader.poll(inFlight == null ? config.pollTimeout() : Duration.ZERO);
                     reportLag(reader);
                 } catch (WakeupException e) {
                     break;
                 }
-                if (records.isEmpty()) {
+                if (records.isEmpty() && inFlight == null) {
                     continue;
                 }
                 try {
-                    process(records);
-                    reader.commitSync(nextOffsets(records));
-                    consumed.addAndGet(records.count());
+                    List<AuditEntry> accepted = records.isEmpty() ? List.of() : parse(records);
+                    if (inFlight != null) {
+                        finish(reader, inFlight);
+                        inFlight = null;
+                    }
+                    if (!records.isEmpty()) {
+                        inFlight = new InFlight(records, accepted,
+                                store.append(accepted).subscribeAsCompletionStage());
+                    }
                     backoff = Duration.ofMillis(200);
                 } catch (WakeupException e) {
                     break;
@@ -134,17 +154,31 @@ public class AuditIngest {
                     if (!running) {
                         break;
                     }
+                    int count = records.count() + (inFlight == null ? 0 : inFlight.records().count());
                     if (e instanceof LogIntegrityException) {
-                        Log.errorf("Audit batch of %d records not stored: %s; retrying in %s", records.count(),
-                                e.getMessage(), backoff);
+                        Log.errorf("Audit batch of %d records not stored: %s; retrying in %s", count, e.getMessage(),
+                                backoff);
                     } else {
-                        Log.warnf("Audit batch of %d records not stored (%s); retrying in %s", records.count(),
-                                rootMessage(e), backoff);
+                        Log.warnf("Audit batch of %d records not stored (%s); retrying in %s", count, rootMessage(e),
+                                backoff);
                     }
                     rewind(reader, records);
+                    if (inFlight != null) {
+                        // its records come first on every partition they share with this batch
+                        rewind(reader, inFlight.records());
+                        inFlight = null;
+                    }
                     pause(backoff);
                     backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
                             : backoff.multipliedBy(2);
+                }
+            }
+            if (inFlight != null) {
+                try {
+                    finish(reader, inFlight);
+                } catch (Exception e) {
+                    Log.infof("The last audit batch was not confirmed before stopping (%s); it is read again at start",
+                            rootMessage(e));
                 }
             }
         } catch (Exception e) {
@@ -152,6 +186,23 @@ public class AuditIngest {
         } finally {
             consumer = null;
         }
+    }
+
+    /** Waits for a batch's append (event by event if the database refused its content), then commits its offsets. */
+    private void finish(KafkaConsumer<byte[], byte[]> reader, InFlight inFlight) throws Exception {
+        try {
+            count(inFlight.append().get(DATABASE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgException pg && isDataError(pg)) {
+                appendOneByOne(inFlight.records(), inFlight.accepted());
+            } else if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            } else {
+                throw e;
+            }
+        }
+        reader.commitSync(nextOffsets(inFlight.records()));
+        consumed.addAndGet(inFlight.records().count());
     }
 
     /** Rows a migration brought over from the former hash chain join the tree before anything new. */
@@ -170,7 +221,8 @@ public class AuditIngest {
         }
     }
 
-    private void process(ConsumerRecords<byte[], byte[]> records) throws Exception {
+    /** The batch's valid entries; the malformed ones are dead-lettered (and acknowledged) here. */
+    private List<AuditEntry> parse(ConsumerRecords<byte[], byte[]> records) throws Exception {
         List<AuditEntry> accepted = new ArrayList<>(records.count());
         List<DeadLetters.Rejection> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -188,14 +240,7 @@ public class AuditIngest {
                 metrics.deadLettered(rejection.reason());
             });
         }
-        try {
-            count(store.append(accepted).await().atMost(DATABASE_TIMEOUT));
-        } catch (PgException e) {
-            if (!isDataError(e)) {
-                throw e;
-            }
-            appendOneByOne(records, accepted);
-        }
+        return accepted;
     }
 
     /**

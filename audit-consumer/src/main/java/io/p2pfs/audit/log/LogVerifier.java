@@ -20,18 +20,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 /**
  * Recomputes the whole log from the stored events: every derived column and leaf hash, the
  * tree, each stored interior node, and the root at the size of every signed head known (from
  * the database and from the heads directory), then the sealed state. Reads a page of rows at a
- * time; the per-row work (parsing, canonical form, hashing) runs on the worker pool in parallel.
+ * time on a worker thread (the next page is read while one is checked); the per-row work
+ * (parsing, canonical form, hashing) runs in parallel.
  */
 @ApplicationScoped
 public class LogVerifier {
 
-    static final int PAGE = 2000;
+    static final int PAGE = 8000;
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(60);
 
     private static final String ROWS = "SELECT seq, event_id, event_type, source, subject, event_time, actor, action, "
             + "resource, path, outcome, search_text, canonical, leaf_hash FROM audit_event "
@@ -70,28 +73,52 @@ public class LogVerifier {
         }
     }
 
+    /**
+     * Runs on a worker thread, a page at a time: the next page's rows are already being read
+     * while this one is checked, and nothing but the compact tree outlives its page.
+     */
     public Uni<VerifyResult> verify() {
+        return Uni.createFrom().item(this::verifyNow).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private VerifyResult verifyNow() {
         // heads first, then the state: the state only grows, so every head read is within it unless cut
-        return tree.heads(pool).map(this::withFiledHeads).flatMap(heads -> pool.query(STATE).execute()
-                .flatMap(rows -> {
-                    Row state = rows.iterator().next();
-                    long treeSize = state.getLong("tree_size");
-                    for (TreeHead head : heads) {
-                        if (!keys.signedByUs(head)) {
-                            return done(VerifyResult.broken(0, treeSize, 0, null, "head-signature",
-                                    "a head of size " + head.treeSize() + " dated " + head.timestamp()
-                                            + " is not signed by this log's keys"));
-                        }
-                    }
-                    TreeHead largest = heads.isEmpty() ? null : heads.get(heads.size() - 1);
-                    if (largest != null && largest.treeSize() > treeSize) {
-                        return done(VerifyResult.broken(0, treeSize, 0, treeSize + 1, "truncated",
-                                "the log holds " + treeSize + " entries but a head of " + largest.treeSize()
-                                        + " was signed at " + largest.timestamp() + ": entries were removed"));
-                    }
-                    Walk walk = new Walk(heads, treeSize);
-                    return page(walk, 0).map(result -> result != null ? result : finish(walk, state));
-                }));
+        List<TreeHead> heads = withFiledHeads(tree.heads(pool).await().atMost(TIMEOUT));
+        Row state = pool.query(STATE).execute().await().atMost(TIMEOUT).iterator().next();
+        long treeSize = state.getLong("tree_size");
+        for (TreeHead head : heads) {
+            if (!keys.signedByUs(head)) {
+                return VerifyResult.broken(0, treeSize, 0, null, "head-signature", "a head of size " + head.treeSize()
+                        + " dated " + head.timestamp() + " is not signed by this log's keys");
+            }
+        }
+        TreeHead largest = heads.isEmpty() ? null : heads.get(heads.size() - 1);
+        if (largest != null && largest.treeSize() > treeSize) {
+            return VerifyResult.broken(0, treeSize, 0, treeSize + 1, "truncated", "the log holds " + treeSize
+                    + " entries but a head of " + largest.treeSize() + " was signed at " + largest.timestamp()
+                    + ": entries were removed");
+        }
+        Walk walk = new Walk(heads, treeSize);
+        CompletableFuture<Page> next = treeSize > 0 ? read(0, Math.min(treeSize, PAGE)) : null;
+        while (next != null) {
+            Page page = next.join();
+            next = page.until() < treeSize ? read(page.until(), Math.min(treeSize, page.until() + PAGE)) : null;
+            VerifyResult broken = check(walk, page.until(), page.rows(), page.nodes());
+            if (broken != null) {
+                return broken;
+            }
+        }
+        return finish(walk, state);
+    }
+
+    private record Page(long until, RowSet<Row> rows, RowSet<Row> nodes) {
+    }
+
+    private CompletableFuture<Page> read(long after, long until) {
+        Uni<RowSet<Row>> rows = pool.preparedQuery(ROWS).execute(Tuple.of(after, until, PAGE));
+        Uni<RowSet<Row>> nodes = pool.preparedQuery(NODES).execute(Tuple.of(after, until));
+        return Uni.combine().all().unis(rows, nodes).asTuple()
+                .map(both -> new Page(until, both.getItem1(), both.getItem2())).subscribeAsCompletionStage();
     }
 
     private List<TreeHead> withFiledHeads(List<TreeHead> stored) {
@@ -107,23 +134,8 @@ public class LogVerifier {
         return heads;
     }
 
-    private Uni<VerifyResult> page(Walk walk, long after) {
-        if (after >= walk.treeSize) {
-            return Uni.createFrom().nullItem();
-        }
-        long until = Math.min(walk.treeSize, after + PAGE);
-        Uni<RowSet<Row>> rows = pool.preparedQuery(ROWS).execute(Tuple.of(after, until, PAGE));
-        Uni<RowSet<Row>> nodes = pool.preparedQuery(NODES).execute(Tuple.of(after, until));
-        return Uni.combine().all().unis(rows, nodes).asTuple()
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(both -> {
-                    VerifyResult result = check(walk, after, until, both.getItem1(), both.getItem2());
-                    return result != null ? done(result) : page(walk, until);
-                });
-    }
-
     /** Checks one page; null when it is intact. */
-    private VerifyResult check(Walk walk, long after, long until, RowSet<Row> rowSet, RowSet<Row> nodeSet) {
+    private VerifyResult check(Walk walk, long until, RowSet<Row> rowSet, RowSet<Row> nodeSet) {
         List<Row> rows = new ArrayList<>(rowSet.size());
         rowSet.forEach(rows::add);
         String[] defects = new String[rows.size()];
@@ -240,9 +252,5 @@ public class LogVerifier {
             }
         }
         return null;
-    }
-
-    private static Uni<VerifyResult> done(VerifyResult result) {
-        return Uni.createFrom().item(result);
     }
 }
