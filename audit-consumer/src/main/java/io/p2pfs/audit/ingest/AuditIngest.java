@@ -210,7 +210,9 @@ public class AuditIngest {
         Duration backoff = Duration.ofMillis(200);
         while (running) {
             try {
-                store.foldMigratedRows().await().atMost(Duration.ofMinutes(30));
+                while (running && store.foldMigratedPage().await().atMost(DATABASE_TIMEOUT)) {
+                    backoff = Duration.ofMillis(200);
+                }
                 return;
             } catch (RuntimeException e) {
                 Log.warnf("Folding migrated audit rows into the tree failed (%s); retrying in %s", rootMessage(e), backoff);

@@ -37,7 +37,7 @@ public class AuditStore {
 
     /** Advisory lock key: the log's single-writer token ("p2pfsaud"). */
     static final long WRITER_LOCK = 0x7032_7066_7361_7564L;
-    private static final int LEGACY_PAGE = 20_000;
+    private static final int LEGACY_PAGE = 10_000;
 
     private static final String INSERT = "INSERT INTO audit_event (seq, event_id, event_type, source, subject, "
             + "event_time, actor, action, resource, path, outcome, search_text, canonical, leaf_hash) "
@@ -81,12 +81,37 @@ public class AuditStore {
     }
 
     /**
-     * Folds rows that a migration brought over from the former hash chain into the tree (once,
-     * at start; appends do it too if it has not happened yet).
+     * Folds the next page of rows that a migration brought over from the former hash chain into
+     * the tree, in a transaction of its own (the state is sealed after each page, so a large log
+     * folds in bounded memory and a restart continues where it stopped). False once all are in.
      */
-    public Uni<Void> foldMigratedRows() {
-        return pool.withTransaction(connection -> lock(connection).flatMap(locked -> currentTree(connection))
-                .replaceWithVoid());
+    public Uni<Boolean> foldMigratedPage() {
+        return pool.withTransaction(connection -> lock(connection).flatMap(locked -> tree.sealedState(connection))
+                .flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
+                    checkCovered(state, maxSeq);
+                    if (state.treeSize() >= state.legacySize()) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return tree.edge(connection, state.treeSize()).flatMap(edge -> connection.preparedQuery(
+                            "SELECT seq, leaf_hash FROM audit_event WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3")
+                            .execute(Tuple.of(edge.size(), state.legacySize(), LEGACY_PAGE)).flatMap(rows -> {
+                                List<TreeStore.NodeHash> nodes = new ArrayList<>();
+                                for (Row row : rows) {
+                                    if (row.getLong("seq") != edge.size() + 1) {
+                                        throw new LogIntegrityException("migrated row seq " + (edge.size() + 1)
+                                                + " is missing");
+                                    }
+                                    edge.append(row.getBuffer("leaf_hash").getBytes(),
+                                            (node, hash) -> nodes.add(new TreeStore.NodeHash(node, hash)));
+                                }
+                                if (rows.size() == 0) {
+                                    throw new LogIntegrityException("migrated row seq " + (edge.size() + 1)
+                                            + " is missing");
+                                }
+                                return tree.insertNodes(connection, nodes).flatMap(done -> tree.saveState(connection, edge))
+                                        .replaceWith(true);
+                            }));
+                })));
     }
 
     private static Uni<Void> lock(SqlConnection connection) {
@@ -94,41 +119,24 @@ public class AuditStore {
                 .replaceWithVoid();
     }
 
-    /** The tree's right edge under the lock, after checking the state and folding migrated rows. */
-    private Uni<CompactRange> currentTree(SqlConnection connection) {
-        return tree.sealedState(connection).flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
-            long covered = Math.max(state.treeSize(), state.legacySize());
-            if (maxSeq > covered) {
-                throw new LogIntegrityException("rows up to seq " + maxSeq + " exist but the tree covers " + covered
-                        + ": rows were appended past the service");
-            }
-            return tree.edge(connection, state.treeSize())
-                    .flatMap(edge -> edge.size() < state.legacySize()
-                            ? foldLegacy(connection, edge, state.legacySize())
-                                    .call(folded -> tree.saveState(connection, folded))
-                            : Uni.createFrom().item(edge));
-        }));
+    private static void checkCovered(TreeStore.State state, long maxSeq) {
+        long covered = Math.max(state.treeSize(), state.legacySize());
+        if (maxSeq > covered) {
+            throw new LogIntegrityException("rows up to seq " + maxSeq + " exist but the tree covers " + covered
+                    + ": rows were appended past the service");
+        }
     }
 
-    private Uni<CompactRange> foldLegacy(SqlConnection connection, CompactRange edge, long legacySize) {
-        if (edge.size() >= legacySize) {
-            return Uni.createFrom().item(edge);
-        }
-        return connection.preparedQuery("SELECT seq, leaf_hash FROM audit_event WHERE seq > $1 AND seq <= $2 "
-                + "ORDER BY seq LIMIT $3").execute(Tuple.of(edge.size(), legacySize, LEGACY_PAGE)).flatMap(rows -> {
-                    List<TreeStore.NodeHash> nodes = new ArrayList<>();
-                    for (Row row : rows) {
-                        if (row.getLong("seq") != edge.size() + 1) {
-                            throw new LogIntegrityException("migrated row seq " + (edge.size() + 1) + " is missing");
-                        }
-                        edge.append(row.getBuffer("leaf_hash").getBytes(),
-                                (node, hash) -> nodes.add(new TreeStore.NodeHash(node, hash)));
-                    }
-                    if (rows.size() == 0) {
-                        throw new LogIntegrityException("migrated row seq " + (edge.size() + 1) + " is missing");
-                    }
-                    return tree.insertNodes(connection, nodes).flatMap(done -> foldLegacy(connection, edge, legacySize));
-                });
+    /** The tree's right edge under the lock, after checking the state. */
+    private Uni<CompactRange> currentTree(SqlConnection connection) {
+        return tree.sealedState(connection).flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
+            checkCovered(state, maxSeq);
+            if (state.treeSize() < state.legacySize()) {
+                throw new IllegalStateException("rows migrated from the former hash chain are still being folded "
+                        + "into the tree (" + state.treeSize() + " of " + state.legacySize() + ")");
+            }
+            return tree.edge(connection, state.treeSize());
+        }));
     }
 
     private Uni<Void> insert(SqlConnection connection, CompactRange edge, List<AuditEntry> fresh) {
