@@ -98,6 +98,16 @@ public final class AuditApp implements AutoCloseable {
         return log;
     }
 
+    /** Entries in the log: its newest seq (seq is gap-free), read from the primary key's end, not by counting. */
+    public long entries() throws Exception {
+        try (var connection = TestPostgres.shared().connect(database);
+                var query = connection.prepareStatement("SELECT coalesce(max(seq), 0) FROM audit_event");
+                var rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     public long countRows(String where, Object... params) throws Exception {
         try (var connection = TestPostgres.shared().connect(database);
                 var query = connection.prepareStatement("SELECT count(*) FROM audit_event WHERE " + where)) {

@@ -59,7 +59,8 @@ public final class AuditIngestBenchmark {
             long firstSeen = 0;
             long startCount = 0;
             long count;
-            while ((count = app.countRows("true")) < backlog) {
+            // polled by the newest seq, not count(*): counting a growing table would compete with the ingest
+            while ((count = app.entries()) < backlog) {
                 if (firstSeen == 0 && count > 0) {
                     firstSeen = System.nanoTime();
                     startCount = count;
@@ -69,6 +70,7 @@ public final class AuditIngestBenchmark {
             double ingestSeconds = (System.nanoTime() - firstSeen) / 1e9;
             System.out.printf("INGEST: %,d events stored in %.1f s after the first row = %,.0f events/s (one consumer)%n",
                     backlog - startCount, ingestSeconds, (backlog - startCount) / ingestSeconds);
+            System.out.println("  where a batch's time went (the app's own timers): " + batchTimers(app));
 
             latency(app, rate, seconds);
         }
@@ -130,6 +132,29 @@ public final class AuditIngestBenchmark {
                 + "p50=%.1f ms p99=%.1f ms max=%.1f ms, not seen=%d%n", rate, seconds, sorted.size(),
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.get(sorted.size() - 1) / 1e6,
                 published.size());
+    }
+
+    /** Count, mean and max of the parse and append timers from /q/metrics. */
+    private static String batchTimers(AuditApp app) throws Exception {
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/q/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        StringBuilder summary = new StringBuilder();
+        for (String timer : List.of("p2pfs_audit_batch_parse_seconds", "p2pfs_audit_batch_append_seconds")) {
+            double count = metric(metrics, timer + "_count");
+            double sum = metric(metrics, timer + "_sum");
+            summary.append(String.format("%s: %.0f batches, mean %.1f ms, total %.1f s; ", timer, count,
+                    count == 0 ? 0 : sum / count * 1000, sum));
+        }
+        return summary.toString();
+    }
+
+    private static double metric(String metrics, String name) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 
     private static double percentile(List<Long> sorted, double p) {

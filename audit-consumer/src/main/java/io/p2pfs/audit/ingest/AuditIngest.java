@@ -135,14 +135,20 @@ public class AuditIngest {
                     continue;
                 }
                 try {
+                    long parseStart = System.nanoTime();
                     List<AuditEntry> accepted = records.isEmpty() ? List.of() : parse(records);
+                    if (!records.isEmpty()) {
+                        metrics.parsed(System.nanoTime() - parseStart);
+                    }
                     if (inFlight != null) {
                         finish(reader, inFlight);
                         inFlight = null;
                     }
                     if (!records.isEmpty()) {
-                        inFlight = new InFlight(records, accepted,
-                                store.append(accepted).subscribeAsCompletionStage());
+                        long appendStart = System.nanoTime();
+                        inFlight = new InFlight(records, accepted, store.append(accepted)
+                                .invoke(done -> metrics.appended(System.nanoTime() - appendStart))
+                                .subscribeAsCompletionStage());
                     }
                     backoff = Duration.ofMillis(200);
                 } catch (WakeupException e) {
