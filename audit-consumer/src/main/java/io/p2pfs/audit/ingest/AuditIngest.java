@@ -143,6 +143,7 @@ public class AuditIngest {
                     if (inFlight != null) {
                         finish(reader, inFlight);
                         inFlight = null;
+                        backoff = Duration.ofMillis(200);
                     }
                     if (!records.isEmpty()) {
                         long appendStart = System.nanoTime();
@@ -150,7 +151,6 @@ public class AuditIngest {
                                 .invoke(done -> metrics.appended(System.nanoTime() - appendStart))
                                 .subscribeAsCompletionStage());
                     }
-                    backoff = Duration.ofMillis(200);
                 } catch (WakeupException e) {
                     break;
                 } catch (InterruptedException e) {

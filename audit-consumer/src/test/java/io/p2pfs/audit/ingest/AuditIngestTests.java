@@ -71,6 +71,33 @@ class AuditIngestTests {
     }
 
     @Test
+    void eventsArrivingWhileTheDatabaseRefusesWritesAreStoredOnceItAcceptsThemAgain() throws Exception {
+        String tag = AuditEvents.tag();
+        String role = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("p2pfs.test.app-role", String.class);
+        List<String> ids = new ArrayList<>();
+        AuditEvents.update("REVOKE INSERT ON audit_event FROM " + role);
+        try {
+            // several polls' worth, over two topics, while every append fails
+            for (int i = 0; i < 300; i++) {
+                ObjectNode e = event(i % 2 == 0 ? "file.uploaded" : "lock.acquired", tag, "/" + tag + "/f" + i,
+                        "SUCCESS", Instant.now(), Map.of("n", i));
+                publish(i % 2 == 0 ? Topics.FILES : Topics.LOCKS, tag + (i % 7), e);
+                ids.add(id(e));
+            }
+            Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> storedRows(ids) == 0);
+        } finally {
+            AuditEvents.update("GRANT INSERT ON audit_event TO " + role);
+        }
+        awaitStored(ids);
+        assertEquals(ids.size(), AuditEvents.count("SELECT count(DISTINCT event_id) FROM audit_event WHERE actor = ?",
+                tag), "every event once, none lost to the failed attempts");
+        given().auth().oauth2(TestTokens.user(tag + "aud").roles("auditor").sign())
+                .when().get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
+    }
+
+    @Test
     void replayingAWholeTopicFromTheStartKeepsTheRowCount() {
         String tag = AuditEvents.tag();
         List<String> published = new ArrayList<>();
