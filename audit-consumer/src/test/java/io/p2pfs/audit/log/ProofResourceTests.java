@@ -74,6 +74,22 @@ class ProofResourceTests {
     }
 
     @Test
+    void aSignedHeadIsPublishedToTheTopicAndTheHeadsDirectory() throws Exception {
+        append(store, AuditEvents.tag(), 3);
+        JsonNode head = signHead();
+        String signature = head.path("signature").asText();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> io.p2pfs.testing.KafkaRecords
+                .all(io.p2pfs.common.events.Topics.AUDIT_TREE_HEADS).stream()
+                .anyMatch(record -> record.value() != null && record.value().contains(signature)));
+        JsonNode latest = AuditEvents.JSON.readTree(java.nio.file.Files.readString(
+                LogTestProfile.HEADS.resolve("latest.json")));
+        assertEquals(signature, latest.path("signature").asText());
+        assertTrue(java.nio.file.Files.readString(LogTestProfile.HEADS.resolve("tree-heads.ndjson")).contains(signature));
+        assertEquals(LogFixture.publicKey(), java.nio.file.Files.readString(
+                LogTestProfile.HEADS.resolve("signing-key.pub")).trim());
+    }
+
+    @Test
     void consistencyProofsBetweenSignedHeadsVerifyOffline() throws Exception {
         append(store, AuditEvents.tag(), 13);
         JsonNode older = signHead();

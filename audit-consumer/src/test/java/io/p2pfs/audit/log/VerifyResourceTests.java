@@ -114,7 +114,9 @@ class VerifyResourceTests {
         verify().body("ok", equalTo(false)).body("problem", equalTo("missing")).body("firstBrokenSeq", equalTo((int) seq));
 
         // renumbered so that no gap shows, tree rebuilt
-        Forger.tamper("UPDATE audit_event SET seq = seq - 1 WHERE seq > " + seq);
+        // in two steps: the primary key is checked row by row during an UPDATE
+        Forger.tamper("UPDATE audit_event SET seq = seq + 1000000 WHERE seq > " + seq,
+                "UPDATE audit_event SET seq = seq - 1000001 WHERE seq > 1000000");
         Forger.rebuildTree(false);
         verify().body("ok", equalTo(false)).body("problem", equalTo("head"));
         refusedToSign("history was rewritten");
@@ -159,8 +161,8 @@ class VerifyResourceTests {
 
         // inserted inside the signed range, renumbered, tree rebuilt: the head tells
         Forger.restore();
-        Forger.tamper("UPDATE audit_event SET seq = seq + 1000 WHERE seq >= 5",
-                "UPDATE audit_event SET seq = seq - 999 WHERE seq >= 1005");
+        Forger.tamper("UPDATE audit_event SET seq = seq + 1000000 WHERE seq >= 5",
+                "UPDATE audit_event SET seq = seq - 999999 WHERE seq >= 1000005");
         Forger.tamper("INSERT INTO audit_event (seq, event_id, event_type, source, subject, event_time, actor, action, "
                 + "resource, path, outcome, search_text, canonical, leaf_hash) SELECT 5, 'forged-' || event_id, "
                 + "event_type, source, subject, event_time, actor, action, resource, path, outcome, search_text, "
