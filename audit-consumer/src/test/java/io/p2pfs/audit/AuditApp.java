@@ -108,6 +108,16 @@ public final class AuditApp implements AutoCloseable {
         }
     }
 
+    /** The size of the log's tree as stored (entries folded or appended into it). */
+    public long treeSize() throws Exception {
+        try (var connection = TestPostgres.shared().connect(database);
+                var query = connection.prepareStatement("SELECT tree_size FROM audit_tree_state");
+                var rows = query.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
     public long countRows(String where, Object... params) throws Exception {
         try (var connection = TestPostgres.shared().connect(database);
                 var query = connection.prepareStatement("SELECT count(*) FROM audit_event WHERE " + where)) {

@@ -49,7 +49,7 @@ public final class AuditLogScaleBenchmark {
 
         try (AuditApp app = AuditApp.start("768m", database)) {
             long foldStart = System.nanoTime();
-            while (treeSize(database) < entries) {
+            while (app.treeSize() < entries) {
                 if (!app.alive()) {
                     throw new IllegalStateException("the app exited; see " + app.log());
                 }
@@ -144,15 +144,6 @@ public final class AuditLogScaleBenchmark {
                             + derived.searchText() + "\n" + row.getString(2));
                 }
             }
-        }
-    }
-
-    private static long treeSize(String database) throws Exception {
-        try (Connection connection = TestPostgres.shared().connect(database);
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("SELECT tree_size FROM audit_tree_state")) {
-            row.next();
-            return row.getLong(1);
         }
     }
 

@@ -20,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +45,7 @@ class MigrationIT {
         List<AuditEntry> entries = formerVersionLog(database, 45, false);
 
         try (AuditApp app = AuditApp.start("384m", database)) {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> treeSize(database) == entries.size());
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> app.treeSize() == entries.size());
             String auditor = TestTokens.user("migration-auditor").roles("auditor").sign();
             HttpClient http = HttpClient.newHttpClient();
             JsonNode head = AuditEvents.JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(app.baseUrl()
@@ -129,14 +127,5 @@ class MigrationIT {
                 .locations("classpath:db/migration", "classpath:db/outbox")
                 .placeholders(Map.of("app_role", postgres.user()));
         return (target == null ? configuration : configuration.target(target)).load();
-    }
-
-    private static long treeSize(String database) throws Exception {
-        try (Connection connection = TestPostgres.shared().connect(database);
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("SELECT tree_size FROM audit_tree_state")) {
-            row.next();
-            return row.getLong(1);
-        }
     }
 }
