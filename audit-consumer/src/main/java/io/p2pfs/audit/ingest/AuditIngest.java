@@ -175,8 +175,7 @@ public class AuditIngest {
                         inFlight = null;
                     }
                     pause(backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-                            : backoff.multipliedBy(2);
+                    backoff = longer(backoff);
                 }
             }
             if (inFlight != null) {
@@ -223,8 +222,7 @@ public class AuditIngest {
             } catch (RuntimeException e) {
                 Log.warnf("Folding migrated audit rows into the tree failed (%s); retrying in %s", rootMessage(e), backoff);
                 pause(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-                        : backoff.multipliedBy(2);
+                backoff = longer(backoff);
             }
         }
     }
@@ -346,6 +344,12 @@ public class AuditIngest {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
+    }
+
+    /** The next pause: twice the last, at most {@code max-backoff}. */
+    private Duration longer(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : doubled;
     }
 
     private void pause(Duration duration) {

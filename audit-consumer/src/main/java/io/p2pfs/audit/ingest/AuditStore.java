@@ -86,10 +86,9 @@ public class AuditStore {
      * folds in bounded memory and a restart continues where it stopped). False once all are in.
      */
     public Uni<Boolean> foldMigratedPage() {
-        return pool.withTransaction(connection -> lock(connection).flatMap(locked -> tree.sealedState(connection))
-                .flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
-                    checkCovered(state, maxSeq);
-                    if (state.treeSize() >= state.legacySize()) {
+        return pool.withTransaction(connection -> lock(connection).flatMap(locked -> tree.trustedState(connection))
+                .flatMap(state -> {
+                    if (!state.folding()) {
                         return Uni.createFrom().item(false);
                     }
                     return tree.edge(connection, state.treeSize()).flatMap(edge -> connection.preparedQuery(
@@ -111,7 +110,7 @@ public class AuditStore {
                                 return tree.insertNodes(connection, nodes).flatMap(done -> tree.saveState(connection, edge))
                                         .replaceWith(true);
                             }));
-                })));
+                }));
     }
 
     private static Uni<Void> lock(SqlConnection connection) {
@@ -119,24 +118,15 @@ public class AuditStore {
                 .replaceWithVoid();
     }
 
-    private static void checkCovered(TreeStore.State state, long maxSeq) {
-        long covered = Math.max(state.treeSize(), state.legacySize());
-        if (maxSeq > covered) {
-            throw new LogIntegrityException("rows up to seq " + maxSeq + " exist but the tree covers " + covered
-                    + ": rows were appended past the service");
-        }
-    }
-
     /** The tree's right edge under the lock, after checking the state. */
     private Uni<CompactRange> currentTree(SqlConnection connection) {
-        return tree.sealedState(connection).flatMap(state -> tree.maxSeq(connection).flatMap(maxSeq -> {
-            checkCovered(state, maxSeq);
-            if (state.treeSize() < state.legacySize()) {
+        return tree.trustedState(connection).flatMap(state -> {
+            if (state.folding()) {
                 throw new IllegalStateException("rows migrated from the former hash chain are still being folded "
                         + "into the tree (" + state.treeSize() + " of " + state.legacySize() + ")");
             }
             return tree.edge(connection, state.treeSize());
-        }));
+        });
     }
 
     private Uni<Void> insert(SqlConnection connection, CompactRange edge, List<AuditEntry> fresh) {

@@ -143,21 +143,15 @@ public class HeadPublisher {
     }
 
     private Uni<Publication> signIfDue(SqlConnection connection, boolean force) {
-        return tree.latestHead(connection).flatMap(stored -> tree.sealedState(connection).flatMap(state -> tree
-                .maxSeq(connection).flatMap(maxSeq -> {
+        return tree.latestHead(connection).flatMap(stored -> tree.trustedState(connection).flatMap(state -> {
             Optional<TreeHead> previous = newest(stored, files.latest());
-            if (maxSeq > Math.max(state.treeSize(), state.legacySize())) {
-                return alarm("rows up to seq " + maxSeq + " exist but the tree covers " + state.treeSize()
-                        + ": rows were written past the service").replaceWith(new Publication(null, false));
-            }
-            if (state.treeSize() < state.legacySize()) {
+            if (state.folding()) {
                 // migrated rows are folded into the tree first; until then the stored state is not the log
                 return Uni.createFrom().item(new Publication(previous.orElse(null), false));
             }
             Uni<Void> checked = previous.isEmpty() ? Uni.createFrom().voidItem()
                     : extendsHead(connection, previous.get(), state);
             return checked.flatMap(ok -> {
-                consistent.set(1);
                 boolean due = force || previous.isEmpty() || previous.get().treeSize() != state.treeSize()
                         || previous.get().timestamp().isBefore(Instant.now().minus(config.headMaxAge()));
                 if (!due) {
@@ -167,7 +161,13 @@ public class HeadPublisher {
                         Instant.now(), keys.keyId()));
                 return tree.insertHead(connection, head).replaceWith(new Publication(head, true));
             });
-        })));
+        })).onItemOrFailure().invoke((publication, failure) -> {
+            if (failure == null) {
+                consistent.set(1);
+            } else if (failure instanceof LogIntegrityException) {
+                consistent.set(0);
+            }
+        });
     }
 
     /** Fails unless the stored tree of {@code state} still holds {@code head} as its prefix. */
@@ -185,8 +185,7 @@ public class HeadPublisher {
         });
     }
 
-    private Uni<Void> alarm(String problem) {
-        consistent.set(0);
+    private static Uni<Void> alarm(String problem) {
         return Uni.createFrom().failure(new LogIntegrityException(problem));
     }
 

@@ -36,6 +36,8 @@ public class LogKeys {
     private final byte[] publicKey;
     private final SecretKeySpec stateMac;
     private final String keyId;
+    /** Key id to its raw public key in base64, as published, and to the key itself for verifying. */
+    private final Map<String, String> published = new LinkedHashMap<>();
     private final Map<String, PublicKey> trusted = new LinkedHashMap<>();
 
     public LogKeys(LogConfig config) {
@@ -53,7 +55,7 @@ public class LogKeys {
         this.stateMac = new SecretKeySpec(derive(secret, "tree-state-mac"), "HmacSHA256");
         this.keyId = config.keyId().filter(id -> !id.isBlank())
                 .orElseGet(() -> Merkle.hex(sha256(publicKey)).substring(0, 16));
-        trusted.put(keyId, TreeHead.publicKey(publicKeyBase64()));
+        trust(keyId, publicKeyBase64());
         String earlier = config.trustedKeys().orElse("").trim();
         if (!earlier.isEmpty()) {
             for (String pair : earlier.split(",")) {
@@ -61,9 +63,17 @@ public class LogKeys {
                 if (colon < 1) {
                     throw new IllegalStateException("p2pfs.audit.log.trusted-keys holds id:base64 pairs separated by commas");
                 }
-                trusted.putIfAbsent(pair.substring(0, colon).trim(), TreeHead.publicKey(pair.substring(colon + 1)));
+                String id = pair.substring(0, colon).trim();
+                if (!trusted.containsKey(id)) {
+                    trust(id, pair.substring(colon + 1).trim());
+                }
             }
         }
+    }
+
+    private void trust(String id, String base64) {
+        trusted.put(id, TreeHead.publicKey(base64));
+        published.put(id, base64);
     }
 
     public String keyId() {
@@ -75,9 +85,9 @@ public class LogKeys {
         return Base64.getEncoder().encodeToString(publicKey);
     }
 
-    /** The keys heads may be signed with: the current one first, then the earlier ones. */
-    public Map<String, PublicKey> trustedKeys() {
-        return Collections.unmodifiableMap(trusted);
+    /** The raw public keys (base64) heads may be signed with, by key id: the current one first, then the earlier ones. */
+    public Map<String, String> trustedKeys() {
+        return Collections.unmodifiableMap(published);
     }
 
     public TreeHead sign(TreeHead unsigned) {

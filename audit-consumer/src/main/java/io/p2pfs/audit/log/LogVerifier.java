@@ -16,10 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
@@ -43,8 +44,6 @@ public class LogVerifier {
     private static final String NODES = "SELECT n.level, n.idx, n.hash FROM generate_series(1, 62) AS l(level) "
             + "JOIN audit_tree_node n ON n.level = l.level AND n.idx >= ($1::bigint >> l.level) "
             + "AND n.idx < ($2::bigint >> l.level) WHERE ($2::bigint >> l.level) > 0";
-    private static final String STATE = "SELECT s.tree_size, s.root_hash, s.legacy_size, s.mac, "
-            + "(SELECT coalesce(max(seq), 0) FROM audit_event) AS max_seq FROM audit_tree_state s WHERE s.id = 1";
 
     private final Pool pool;
     private final TreeStore tree;
@@ -65,7 +64,6 @@ public class LogVerifier {
         final long treeSize;
         int nextHead;
         TreeHead verifiedHead;
-        VerifyResult broken;
 
         Walk(List<TreeHead> heads, long treeSize) {
             this.heads = heads;
@@ -84,8 +82,8 @@ public class LogVerifier {
     private VerifyResult verifyNow() {
         // heads first, then the state: the state only grows, so every head read is within it unless cut
         List<TreeHead> heads = withFiledHeads(tree.heads(pool).await().atMost(TIMEOUT));
-        Row state = pool.query(STATE).execute().await().atMost(TIMEOUT).iterator().next();
-        long treeSize = state.getLong("tree_size");
+        TreeStore.State state = tree.state(pool).await().atMost(TIMEOUT);
+        long treeSize = state.treeSize();
         for (TreeHead head : heads) {
             if (!keys.signedByUs(head)) {
                 return VerifyResult.broken(0, treeSize, 0, null, "head-signature", "a head of size " + head.treeSize()
@@ -103,7 +101,7 @@ public class LogVerifier {
         while (next != null) {
             Page page = next.join();
             next = page.until() < treeSize ? read(page.until(), Math.min(treeSize, page.until() + PAGE)) : null;
-            VerifyResult broken = check(walk, page.until(), page.rows(), page.nodes());
+            VerifyResult broken = check(walk, page);
             if (broken != null) {
                 return broken;
             }
@@ -121,23 +119,19 @@ public class LogVerifier {
                 .map(both -> new Page(until, both.getItem1(), both.getItem2())).subscribeAsCompletionStage();
     }
 
+    /** The heads in the database and in the heads directory, each once, smallest tree first. */
     private List<TreeHead> withFiledHeads(List<TreeHead> stored) {
-        Map<String, TreeHead> unique = new LinkedHashMap<>();
-        for (TreeHead head : stored) {
-            unique.put(head.treeSize() + "/" + head.timestamp() + "/" + head.rootHash(), head);
-        }
-        for (TreeHead head : files.all()) {
-            unique.putIfAbsent(head.treeSize() + "/" + head.timestamp() + "/" + head.rootHash(), head);
-        }
-        List<TreeHead> heads = new ArrayList<>(unique.values());
+        Set<TreeHead> unique = new LinkedHashSet<>(stored);
+        unique.addAll(files.all());
+        List<TreeHead> heads = new ArrayList<>(unique);
         heads.sort(Comparator.comparingLong(TreeHead::treeSize).thenComparing(TreeHead::timestamp));
         return heads;
     }
 
     /** Checks one page; null when it is intact. */
-    private VerifyResult check(Walk walk, long until, RowSet<Row> rowSet, RowSet<Row> nodeSet) {
-        List<Row> rows = new ArrayList<>(rowSet.size());
-        rowSet.forEach(rows::add);
+    private VerifyResult check(Walk walk, Page page) {
+        List<Row> rows = new ArrayList<>(page.rows().size());
+        page.rows().forEach(rows::add);
         String[] defects = new String[rows.size()];
         byte[][] leaves = new byte[rows.size()][];
         IntStream.range(0, rows.size()).parallel().forEach(i -> {
@@ -154,7 +148,7 @@ public class LogVerifier {
             }
         });
         Map<Merkle.Node, byte[]> stored = new HashMap<>();
-        nodeSet.forEach(row -> stored.put(new Merkle.Node(row.getInteger(0), row.getLong(1)), row.getBuffer(2).getBytes()));
+        page.nodes().forEach(row -> stored.put(new Merkle.Node(row.getInteger(0), row.getLong(1)), row.getBuffer(2).getBytes()));
         for (int i = 0; i < rows.size(); i++) {
             long seq = rows.get(i).getLong("seq");
             if (seq != walk.tree.size() + 1) {
@@ -182,7 +176,7 @@ public class LogVerifier {
                 return broken(walk, null, "head", headProblem);
             }
         }
-        if (walk.tree.size() < until) {
+        if (walk.tree.size() < page.until()) {
             return broken(walk, walk.tree.size() + 1, "missing", "seq " + (walk.tree.size() + 1) + " is not in the log");
         }
         return null;
@@ -202,25 +196,20 @@ public class LogVerifier {
         return null;
     }
 
-    private VerifyResult finish(Walk walk, Row state) {
-        long maxSeq = state.getLong("max_seq");
-        byte[] root = state.getBuffer("root_hash").getBytes();
-        long legacy = state.getLong("legacy_size");
-        byte[] mac = state.getBuffer("mac") == null ? null : state.getBuffer("mac").getBytes();
+    private VerifyResult finish(Walk walk, TreeStore.State state) {
         // heads of size 0 (an empty log) are checked here
         String headProblem = checkHeads(walk);
         if (headProblem != null) {
             return broken(walk, null, "head", headProblem);
         }
-        if (maxSeq > Math.max(walk.treeSize, legacy)) {
-            return broken(walk, walk.treeSize + 1, "out-of-band", "rows up to seq " + maxSeq
-                    + " exist but the tree covers " + walk.treeSize + ": they were written past the service");
+        if (state.rowsBeyondTree()) {
+            return broken(walk, state.covered() + 1, "out-of-band", "rows up to seq " + state.maxSeq()
+                    + " exist but the tree covers " + state.covered() + ": they were written past the service");
         }
-        boolean unsealedNew = mac == null && walk.treeSize == 0;
-        if (!unsealedNew && !keys.stateSealed(walk.treeSize, root, mac)) {
+        if (!tree.sealed(state)) {
             return broken(walk, null, "state", "the stored tree state is not sealed by this log's key");
         }
-        if (!Arrays.equals(root, walk.tree.root())) {
+        if (!Arrays.equals(state.root(), walk.tree.root())) {
             return broken(walk, null, "state", "the stored root differs from the root recomputed from the events");
         }
         return new VerifyResult(true, walk.tree.size(), walk.treeSize, Merkle.hex(walk.tree.root()),

@@ -17,7 +17,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /api/v1/audit/tree-head} (the latest signed head), {@code POST /api/v1/audit/tree-heads}
@@ -73,17 +72,8 @@ public class TreeHeadResource {
     @PermitAll
     public List<Proofs.SigningKey> signingKeys() {
         List<Proofs.SigningKey> answer = new ArrayList<>();
-        for (Map.Entry<String, java.security.PublicKey> key : keys.trustedKeys().entrySet()) {
-            boolean current = key.getKey().equals(keys.keyId());
-            answer.add(new Proofs.SigningKey(key.getKey(), "Ed25519", current ? keys.publicKeyBase64()
-                    : rawBase64(key.getValue()), current));
-        }
+        keys.trustedKeys().forEach((id, publicKey) -> answer.add(new Proofs.SigningKey(id, "Ed25519", publicKey,
+                id.equals(keys.keyId()))));
         return answer;
-    }
-
-    private static String rawBase64(java.security.PublicKey key) {
-        byte[] spki = key.getEncoded();
-        return java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOfRange(spki, spki.length - 32,
-                spki.length));
     }
 }

@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -28,8 +29,26 @@ import java.util.Set;
 @ApplicationScoped
 public class TreeStore {
 
-    /** The tree state as stored; {@code mac} null only before the service first sealed it. */
-    public record State(long treeSize, byte[] root, long legacySize, String keyId, byte[] mac) {
+    /**
+     * The tree state as stored, read in one statement with the newest seq of the log; {@code mac}
+     * is null only before the service first sealed it.
+     */
+    public record State(long treeSize, byte[] root, long legacySize, String keyId, byte[] mac, long maxSeq) {
+
+        /** The entries the tree holds or will hold once the migrated ones are folded in. */
+        public long covered() {
+            return Math.max(treeSize, legacySize);
+        }
+
+        /** Whether rows lie beyond what the tree covers: written past the service. */
+        public boolean rowsBeyondTree() {
+            return maxSeq > covered();
+        }
+
+        /** Whether migrated rows are still being folded into the tree. */
+        public boolean folding() {
+            return treeSize < legacySize;
+        }
     }
 
     /** A node to store. */
@@ -48,22 +67,33 @@ public class TreeStore {
     }
 
     public Uni<State> state(SqlClient client) {
-        return client.query("SELECT tree_size, root_hash, legacy_size, key_id, mac FROM audit_tree_state WHERE id = 1")
+        return client.query("SELECT s.tree_size, s.root_hash, s.legacy_size, s.key_id, s.mac, "
+                + "(SELECT coalesce(max(seq), 0) FROM audit_event) AS max_seq FROM audit_tree_state s WHERE s.id = 1")
                 .execute().map(rows -> {
                     Row row = rows.iterator().next();
                     Buffer mac = row.getBuffer("mac");
                     return new State(row.getLong("tree_size"), row.getBuffer("root_hash").getBytes(),
-                            row.getLong("legacy_size"), row.getString("key_id"), mac == null ? null : mac.getBytes());
+                            row.getLong("legacy_size"), row.getString("key_id"), mac == null ? null : mac.getBytes(),
+                            row.getLong("max_seq"));
                 });
     }
 
-    /** The state, refused unless this service sealed it (or it is the unsealed state of a new or migrated log). */
-    public Uni<State> sealedState(SqlClient client) {
+    /** Whether this service sealed the state (or it is the unsealed empty state of a new or migrated log). */
+    public boolean sealed(State state) {
+        return state.mac() == null ? state.treeSize() == 0
+                : keys.stateSealed(state.treeSize(), state.root(), state.mac());
+    }
+
+    /** The state, refused unless this service sealed it and no row lies beyond the tree. */
+    public Uni<State> trustedState(SqlClient client) {
         return state(client).invoke(state -> {
-            if (state.mac() == null ? state.treeSize() != 0
-                    : !keys.stateSealed(state.treeSize(), state.root(), state.mac())) {
+            if (!sealed(state)) {
                 throw new LogIntegrityException("the stored tree state (size " + state.treeSize()
                         + ") is not sealed by this log's key: it was written by someone else");
+            }
+            if (state.rowsBeyondTree()) {
+                throw new LogIntegrityException("rows up to seq " + state.maxSeq() + " exist but the tree covers "
+                        + state.covered() + ": rows were written past the service");
             }
         });
     }
@@ -75,11 +105,6 @@ public class TreeStore {
                 .execute(Tuple.tuple().addLong(tree.size()).addBuffer(Buffer.buffer(root)).addString(keys.keyId())
                         .addBuffer(Buffer.buffer(keys.stateMac(tree.size(), root))))
                 .replaceWithVoid();
-    }
-
-    public Uni<Long> maxSeq(SqlClient client) {
-        return client.query("SELECT coalesce(max(seq), 0) FROM audit_event").execute()
-                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** The stored hashes of these nodes; a node that should exist and does not is an integrity failure. */
@@ -163,7 +188,7 @@ public class TreeStore {
                 + "ON CONFLICT DO NOTHING")
                 .execute(Tuple.tuple().addString(head.origin()).addLong(head.treeSize())
                         .addBuffer(Buffer.buffer(head.root())).addOffsetDateTime(head.timestamp().atOffset(ZoneOffset.UTC))
-                        .addString(head.keyId()).addBuffer(Buffer.buffer(java.util.Base64.getDecoder().decode(head.signature()))))
+                        .addString(head.keyId()).addBuffer(Buffer.buffer(Base64.getDecoder().decode(head.signature()))))
                 .replaceWithVoid();
     }
 
@@ -194,6 +219,6 @@ public class TreeStore {
         return new TreeHead(row.getString("origin"), row.getLong("tree_size"),
                 Merkle.hex(row.getBuffer("root_hash").getBytes()), row.getOffsetDateTime("signed_at").toInstant(),
                 row.getString("key_id"),
-                java.util.Base64.getEncoder().encodeToString(row.getBuffer("signature").getBytes()));
+                Base64.getEncoder().encodeToString(row.getBuffer("signature").getBytes()));
     }
 }

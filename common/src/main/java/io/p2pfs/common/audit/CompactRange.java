@@ -68,8 +68,4 @@ public final class CompactRange {
     public byte[] root() {
         return Merkle.fold(hashes);
     }
-
-    public CompactRange copy() {
-        return new CompactRange(size, new ArrayList<>(hashes));
-    }
 }
