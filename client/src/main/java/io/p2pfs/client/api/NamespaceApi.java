@@ -24,7 +24,9 @@ public final class NamespaceApi {
     public record Listing(String path, List<ListEntry> entries, String nextCursor) {
     }
 
-    public record ListEntry(String name, String type, Integer version, String owner, Instant modifiedAt) {
+    /** {@code size}: bytes of the current version of a file; {@code null} for a directory. */
+    public record ListEntry(String name, String type, Integer version, String owner, Instant modifiedAt,
+            Long size) {
     }
 
     public record VersionInfo(int version, long size, String sha256, String createdBy, Instant createdAt,

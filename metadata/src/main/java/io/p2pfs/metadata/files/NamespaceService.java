@@ -123,9 +123,13 @@ public class NamespaceService {
                 List<Entry> page = more ? children.subList(0, limit) : children;
                 String next = more ? Long.toString(page.get(page.size() - 1).entryId) : null;
                 // Only what the caller may READ is shown; the cursor still moves past the rest.
-                return acls.readable(chain, page, caller).map(visible -> new NamespaceApi.Listing(path.toString(),
-                        visible.stream().map(child -> new NamespaceApi.ListEntry(namespace.nameOf(child), child.kind,
-                                child.currentVersion, child.ownerId, child.updatedAt)).toList(), next));
+                return acls.readable(chain, page, caller).flatMap(visible -> namespace.currentSizes(visible.stream()
+                        .filter(child -> !child.isDir()).map(child -> child.entryId).toList())
+                        .map(sizes -> new NamespaceApi.Listing(path.toString(), visible.stream()
+                                .map(child -> new NamespaceApi.ListEntry(namespace.nameOf(child), child.kind,
+                                        child.currentVersion, child.ownerId, child.updatedAt,
+                                        child.isDir() ? null : sizes.get(child.entryId)))
+                                .toList(), next)));
             });
         });
     }

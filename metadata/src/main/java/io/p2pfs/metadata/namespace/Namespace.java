@@ -3,12 +3,16 @@ package io.p2pfs.metadata.namespace;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Path resolution and directory structure over the {@code entries} table. Every method runs in
@@ -159,6 +163,24 @@ public class Namespace {
     public Uni<List<Entry>> children(long dirId, long afterId, int limit) {
         return Entry.<Entry>find("parentId = ?1 and entryId > ?2 order by entryId", dirId, afterId)
                 .page(0, limit).list();
+    }
+
+    /** The size of the current version of each file among {@code fileIds}, in one query. */
+    public Uni<Map<Long, Long>> currentSizes(Collection<Long> fileIds) {
+        if (fileIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT v.entry_id, v.size FROM entries e JOIN versions v ON v.entry_id = e.entry_id "
+                        + "AND v.version = e.current_version WHERE e.entry_id IN (:ids)", Object[].class)
+                .setParameter("ids", fileIds).getResultList())
+                .map(rows -> {
+                    Map<Long, Long> sizes = new HashMap<>();
+                    for (Object[] row : rows) {
+                        sizes.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
+                    }
+                    return sizes;
+                });
     }
 
     public String nameOf(Entry entry) {

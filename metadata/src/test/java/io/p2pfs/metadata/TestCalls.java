@@ -1,0 +1,103 @@
+package io.p2pfs.metadata;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.p2pfs.common.events.Topics;
+import io.p2pfs.testing.KafkaRecords;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/** The REST calls and event look-ups the namespace tests of several packages share. */
+public final class TestCalls {
+
+    private TestCalls() {
+    }
+
+    /** A fresh tag for names and users, so tests sharing one database and broker never meet. */
+    public static String tag() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Random bytes, the same for the same seed. */
+    public static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    /** A directory of {@code token}'s user with two replicas per chunk (enough here, and it spares the machine). */
+    public static void home(String token, String dir) {
+        given().auth().oauth2(token).post("/api/v1/dirs" + dir).then().statusCode(201);
+        given().auth().oauth2(token).contentType("application/json").body(Map.of("replicationFactor", 2))
+                .put("/api/v1/policies" + dir).then().statusCode(200);
+    }
+
+    public static void mkdirs(String token, String dir) {
+        given().auth().oauth2(token).post("/api/v1/dirs" + dir + "?parents=true").then().statusCode(201);
+    }
+
+    public static Response upload(String token, String path, byte[] content, String... lockTokens) {
+        RequestSpecification request = given().auth().oauth2(token).contentType("application/octet-stream")
+                .body(content);
+        for (String lockToken : lockTokens) {
+            request.header("Lock-Token", lockToken);
+        }
+        return request.put("/api/v1/files" + path);
+    }
+
+    public static byte[] download(String token, String path) {
+        return given().auth().oauth2(token).get("/api/v1/files" + path).then().statusCode(200).extract()
+                .asByteArray();
+    }
+
+    public static int stat(String token, String path) {
+        return given().auth().oauth2(token).get("/api/v1/stat" + path).statusCode();
+    }
+
+    /** An ACL body: one entry for {@code principal} (none if it is null). */
+    public static String acl(boolean inherit, String principal, String... permissions) {
+        StringBuilder list = new StringBuilder();
+        for (String p : permissions) {
+            list.append(list.isEmpty() ? "" : ",").append('"').append(p).append('"');
+        }
+        String entries = principal == null ? "" : "{\"principal\":\"" + principal + "\",\"permissions\":[" + list + "]}";
+        return "{\"inherit\":" + inherit + ",\"entries\":[" + entries + "]}";
+    }
+
+    public static void putAcl(String token, String path, String body) {
+        given().auth().oauth2(token).contentType("application/json").body(body).put("/api/v1/acl" + path).then()
+                .statusCode(200);
+    }
+
+    /** An EXCLUSIVE lock for two minutes; answers its token. */
+    public static String lock(String token, String path) {
+        return given().auth().oauth2(token).contentType("application/json")
+                .body(Map.of("mode", "EXCLUSIVE", "ttlSeconds", 120)).post("/api/v1/locks" + path).then()
+                .statusCode(201).extract().path("lockToken");
+    }
+
+    /** The events of {@code type} on {@code p2pfs.files} about {@code subject}. */
+    public static List<JsonNode> fileEvents(String type, String subject) {
+        return KafkaRecords.events(Topics.FILES, ev -> ev.path("type").asText().equals(type)
+                && ev.path("subject").asText().equals(subject));
+    }
+
+    /** The {@code access.denied} events of {@code actor}. */
+    public static List<JsonNode> accessDenied(String actor) {
+        return KafkaRecords.events(Topics.ACCESS, ev -> ev.path("type").asText().equals("access.denied")
+                && ev.path("data").path("actor").asText().equals(actor));
+    }
+
+    /** The {@code lock.denied} events of {@code actor} refusing {@code operation} on {@code path}. */
+    public static List<JsonNode> lockDenied(String actor, String path, String operation) {
+        return KafkaRecords.events(Topics.LOCKS, ev -> ev.path("type").asText().equals("lock.denied")
+                && ev.path("subject").asText().equals(path)
+                && ev.path("data").path("actor").asText().equals(actor)
+                && ev.path("data").path("details").path("operation").asText().equals(operation));
+    }
+}
