@@ -81,6 +81,15 @@ public final class TestCalls {
                 .statusCode(201).extract().path("lockToken");
     }
 
+    public static Response move(String token, String from, String to, String... lockTokens) {
+        RequestSpecification request = given().auth().oauth2(token).contentType("application/json")
+                .body(Map.of("from", from, "to", to));
+        for (String lockToken : lockTokens) {
+            request.header("Lock-Token", lockToken);
+        }
+        return request.post("/api/v1/moves");
+    }
+
     /** The events of {@code type} on {@code p2pfs.files} about {@code subject}. */
     public static List<JsonNode> fileEvents(String type, String subject) {
         return KafkaRecords.events(Topics.FILES, ev -> ev.path("type").asText().equals(type)

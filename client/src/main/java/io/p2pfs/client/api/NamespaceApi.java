@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /list},
- * {@code /dirs}, {@code /versions}. {@code sha256} is present only for callers who may download
- * the content.
+ * Request and response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /list},
+ * {@code /dirs}, {@code /versions}, {@code /moves}. {@code sha256} is present
+ * only for callers who may download the content.
  */
 public final class NamespaceApi {
 
@@ -34,5 +34,13 @@ public final class NamespaceApi {
     }
 
     public record Created(String path, List<String> created) {
+    }
+
+    /** {@code POST /moves}: move or rename the file or directory at {@code from} to {@code to}. */
+    public record Move(String from, String to) {
+    }
+
+    /** What a move answers: {@code type} is {@code FILE} or {@code DIRECTORY}. */
+    public record Moved(String from, String to, String type) {
     }
 }

@@ -15,6 +15,10 @@ public final class EventTypes {
     public static final String FILE_DELETED = "file.deleted";
     public static final String FILE_RESTORED = "file.restored";
     public static final String DIR_CREATED = "dir.created";
+    /** A file was moved or renamed ({@code details.from}, {@code details.to}). */
+    public static final String FILE_MOVED = "file.moved";
+    /** A directory was moved or renamed with everything below it. */
+    public static final String DIR_MOVED = "dir.moved";
     public static final String FILE_CONFLICT = "file.conflict";
     /** Retention let old versions of a file go without a new upload (the sweep). */
     public static final String VERSIONS_PRUNED = "file.versions-pruned";

@@ -7,26 +7,31 @@ import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
-/** Namespace endpoints that move no content: stat, list, mkdir, versions, restore. */
+/** Namespace endpoints that move no content: stat, list, mkdir, versions, restore, move. */
 @Path("/api/v1")
 @RolesAllowed({"user", "admin"})
 public class NamespaceResource {
 
     private final NamespaceService namespace;
+    private final MoveService moves;
     private final UserDirectory users;
     private final SecurityIdentity identity;
 
-    public NamespaceResource(NamespaceService namespace, UserDirectory users, SecurityIdentity identity) {
+    public NamespaceResource(NamespaceService namespace, MoveService moves, UserDirectory users,
+            SecurityIdentity identity) {
         this.namespace = namespace;
+        this.moves = moves;
         this.users = users;
         this.identity = identity;
     }
@@ -68,5 +73,15 @@ public class NamespaceResource {
         FsPath parsed = FsPath.parse(path);
         return users.caller(identity).flatMap(caller -> namespace.restore(parsed, version, caller))
                 .map(info -> Response.status(201).entity(info).build());
+    }
+
+    /** Moves or renames a file or a directory (with everything below it): body {@code {from, to}}. */
+    @POST
+    @Path("/moves")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<NamespaceApi.Moved> move(NamespaceApi.Move request) {
+        FsPath from = MoveService.path(request, true);
+        FsPath to = MoveService.path(request, false);
+        return users.caller(identity).flatMap(caller -> moves.move(from, to, caller));
     }
 }

@@ -5,6 +5,7 @@ import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Path resolution and directory structure over the {@code entries} table. Every method runs in
@@ -21,6 +23,8 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class Namespace {
+
+    private static final String UNIQUE_VIOLATION = "23505";
 
     private final NameCodec names;
 
@@ -99,6 +103,49 @@ public class Namespace {
             return Entry.find("parentId = ?1 and nameHmac = ?2", parentId, indexes.get(0));
         }
         return Entry.find("parentId = ?1 and nameHmac in ?2", parentId, indexes);
+    }
+
+    /**
+     * The entry at {@code path} with its row locked until the transaction ends, or {@code null}
+     * when it is missing. Only the directories above it are read unlocked, so call it before
+     * anything else of the transaction reads the entry (the session would keep that unlocked copy).
+     * A change that commits first (a move, a delete) makes a waiting call answer {@code null}.
+     */
+    public Uni<Entry> findForUpdate(FsPath path) {
+        if (path.isRoot()) {
+            return Entry.<Entry>findById(Entry.ROOT_ID, LockModeType.PESSIMISTIC_WRITE);
+        }
+        return find(path.parent()).flatMap(parent -> parent == null || !parent.isDir()
+                ? Uni.createFrom().nullItem()
+                : childForUpdate(parent.entryId, path.name()));
+    }
+
+    /**
+     * Gives {@code entry} a new parent and name: only its own row changes (its name is sealed and
+     * indexed anew, since both bind the parent's id); what lies below it keeps its rows, and with
+     * them versions, ACLs, policies and locks. A name taken meanwhile is a 409.
+     */
+    public Uni<Void> move(Entry entry, long newParentId, String newName, FsPath target) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "UPDATE entries SET parent_id = :parent, name_hmac = :hmac, name_sealed = :sealed, key_id = :key "
+                        + "WHERE entry_id = :id")
+                .setParameter("parent", newParentId).setParameter("hmac", names.index(newParentId, newName))
+                .setParameter("sealed", names.seal(newParentId, newName)).setParameter("key", names.keyId())
+                .setParameter("id", entry.entryId).executeUpdate())
+                .onFailure(Namespace::nameTaken).transform(e -> new Conflict(target + " already exists."))
+                .replaceWithVoid();
+    }
+
+    /** The unique (parent, name) constraint refused a statement: someone else took the name first. */
+    static boolean nameTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
+                    || cause instanceof ConstraintViolationException constraint
+                    && UNIQUE_VIOLATION.equals(constraint.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A new entry under {@code parentId}; the unique (parent, name) constraint decides races. */

@@ -2,6 +2,7 @@ package io.p2pfs.metadata.namespace;
 
 import io.p2pfs.common.paths.FsPath;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -22,4 +23,17 @@ public interface WriteGuard {
      * @param operation what is attempted, for the {@code lock.denied} event
      */
     Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation);
+
+    /**
+     * Like {@link #requireWritable}, and also fails when a live lock anywhere below
+     * {@code path} belongs to someone else (or to the caller without its token): for the
+     * changes that take a whole subtree with them (a move, a recursive delete).
+     */
+    Uni<Void> requireTreeWritable(FsPath path, String caller, Set<String> tokens, String operation);
+
+    /**
+     * Keeps the locks on and below a moved entry attached to it: called in the move's transaction
+     * with the entry ids from the root to the entry before and after the move.
+     */
+    Uni<Void> relocate(List<Long> before, List<Long> after);
 }
