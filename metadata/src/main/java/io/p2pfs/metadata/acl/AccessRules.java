@@ -1,7 +1,10 @@
 package io.p2pfs.metadata.acl;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,6 +35,10 @@ public final class AccessRules {
         public boolean allows(Permission permission) {
             return held.contains(permission);
         }
+    }
+
+    /** An entry below a directory: the node and the id of the directory holding it. */
+    public record Below(Node node, long parentId) {
     }
 
     /** What a caller holds on the last node of {@code chain} without any role. */
@@ -71,5 +78,31 @@ public final class AccessRules {
             return new Decision(held, false);
         }
         return new Decision(EnumSet.allOf(Permission.class), true);
+    }
+
+    /**
+     * The entries of {@code below} on which the caller does not hold {@code wanted} (without any
+     * role), in their order. {@code dirChain} runs from the root to the directory; {@code below}
+     * lists everything under it, each directory before what it holds.
+     */
+    public static List<Long> refusedBelow(List<Node> dirChain, List<Below> below, String userId,
+            Set<String> principals, Permission wanted) {
+        Map<Long, List<Node>> chains = new HashMap<>();
+        chains.put(dirChain.get(dirChain.size() - 1).entryId(), dirChain);
+        List<Long> refused = new ArrayList<>();
+        for (Below entry : below) {
+            List<Node> parent = chains.get(entry.parentId());
+            if (parent == null) {
+                throw new IllegalArgumentException("entry " + entry.node().entryId() + " comes before its directory");
+            }
+            List<Node> chain = new ArrayList<>(parent.size() + 1);
+            chain.addAll(parent);
+            chain.add(entry.node());
+            chains.put(entry.node().entryId(), chain);
+            if (!held(chain, userId, principals).contains(wanted)) {
+                refused.add(entry.node().entryId());
+            }
+        }
+        return refused;
     }
 }

@@ -147,18 +147,19 @@ public class NamespaceService {
         });
     }
 
-    /** Deletes a file (all its versions) or an empty directory. */
+    /** Deletes a file (all its versions) or an empty directory ({@link RecursiveDelete} takes a whole subtree). */
     @WithTransaction
     public Uni<Void> delete(FsPath path, Caller caller) {
         if (path.isRoot()) {
-            throw new Conflict("/ cannot be deleted.");
+            throw new BadRequest("/ can never be deleted.");
         }
         java.util.Set<String> tokens = locks.presentedTokens();
         return acls.require(path, caller, Permission.DELETE, "delete").flatMap(entry -> {
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
             return locks.requireWritable(path, caller.id(), tokens, "delete").replaceWith(children).flatMap(count -> {
                 if (count > 0) {
-                    throw new Conflict(path + " is not empty.");
+                    throw new Conflict(path + " is not empty; delete it with ?recursive=true to delete everything "
+                            + "below it as well.");
                 }
                 return entry.delete();
             }).flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_DELETED,

@@ -18,6 +18,7 @@ import io.p2pfs.metadata.core.Db;
 import io.p2pfs.metadata.core.ETags;
 import io.p2pfs.metadata.downloads.ManifestService;
 import io.p2pfs.metadata.files.NamespaceService;
+import io.p2pfs.metadata.files.RecursiveDelete;
 import io.p2pfs.metadata.namespace.FileVersion;
 import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.users.UserDirectory;
@@ -27,6 +28,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -55,15 +57,17 @@ public class FileResource {
 
     private final GatewayTransfers transfers;
     private final NamespaceService namespaceService;
+    private final RecursiveDelete recursiveDelete;
     private final SecurityIdentity identity;
     private final UserDirectory users;
     private final AclService acls;
     private final WriteGuard guard;
 
-    public FileResource(GatewayTransfers transfers, NamespaceService namespaceService, SecurityIdentity identity,
-            UserDirectory users, AclService acls, WriteGuard guard) {
+    public FileResource(GatewayTransfers transfers, NamespaceService namespaceService, RecursiveDelete recursiveDelete,
+            SecurityIdentity identity, UserDirectory users, AclService acls, WriteGuard guard) {
         this.transfers = transfers;
         this.namespaceService = namespaceService;
+        this.recursiveDelete = recursiveDelete;
         this.identity = identity;
         this.users = users;
         this.acls = acls;
@@ -169,12 +173,17 @@ public class FileResource {
         return response.build();
     }
 
+    /**
+     * A file, an empty directory or, with {@code recursive=true}, a directory and everything below
+     * it. The path may be empty so that {@code /} is answered (400: it can never be deleted).
+     */
     @DELETE
-    @Path("{path: .+}")
-    public Uni<Response> delete(@PathParam("path") String rawPath) {
+    @Path("{path: .*}")
+    public Uni<Response> delete(@PathParam("path") String rawPath,
+            @QueryParam("recursive") @DefaultValue("false") boolean recursive) {
         FsPath path = FsPath.parse(rawPath);
-        return users.caller(identity).flatMap(caller -> namespaceService.delete(path, caller))
-                .replaceWith(Response.noContent().build());
+        return users.caller(identity).flatMap(caller -> recursive ? recursiveDelete.delete(path, caller)
+                : namespaceService.delete(path, caller)).replaceWith(Response.noContent().build());
     }
 
     /** The caller, resolved from a worker thread. */

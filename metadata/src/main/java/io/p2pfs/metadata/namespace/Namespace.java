@@ -121,6 +121,40 @@ public class Namespace {
     }
 
     /**
+     * Every entry below directory {@code dirId}, parents before their children, each row locked
+     * until the transaction ends. Once a directory's row is locked nothing can be created in it or
+     * moved into it, so the walk is repeated until it finds no entry it had not locked yet; then
+     * the answer is the whole subtree and stays so. More than {@code limit} entries is a 409.
+     */
+    public Uni<List<Entry>> lockSubtree(long dirId, int limit) {
+        return lockSubtree(dirId, limit, -1, 0);
+    }
+
+    private Uni<List<Entry>> lockSubtree(long dirId, int limit, int seen, int round) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "WITH RECURSIVE below(entry_id, depth) AS ("
+                        + "SELECT entry_id, 1 FROM entries WHERE parent_id = :dir "
+                        + "UNION ALL SELECT e.entry_id, below.depth + 1 FROM entries e "
+                        + "JOIN below ON e.parent_id = below.entry_id) "
+                        + "SELECT e.* FROM entries e JOIN below ON below.entry_id = e.entry_id "
+                        + "ORDER BY below.depth, e.entry_id LIMIT :n FOR UPDATE OF e", Entry.class)
+                .setParameter("dir", dirId).setParameter("n", limit + 1).getResultList())
+                .flatMap(below -> {
+                    if (below.size() > limit) {
+                        throw new Conflict("More than " + limit + " entries are below this directory; delete "
+                                + "some of its subdirectories first.").with("limit", limit);
+                    }
+                    if (below.size() == seen) {
+                        return Uni.createFrom().item(below);
+                    }
+                    if (round >= 10) {
+                        throw new Conflict("The directory kept changing while it was being deleted; try again.");
+                    }
+                    return lockSubtree(dirId, limit, below.size(), round + 1);
+                });
+    }
+
+    /**
      * Gives {@code entry} a new parent and name: only its own row changes (its name is sealed and
      * indexed anew, since both bind the parent's id); what lies below it keeps its rows, and with
      * them versions, ACLs, policies and locks. A name taken meanwhile is a 409.

@@ -105,4 +105,21 @@ class AccessRulesTests {
         assertEquals(1, acl.grants().size());
         assertEquals(EnumSet.of(Permission.READ, Permission.DOWNLOAD), acl.grants().get(0).permissions());
     }
+
+    @Test
+    void belowADirectoryEachEntryIsJudgedOnItsOwnChain() {
+        List<AccessRules.Node> dir = List.of(node(1, "system:root", Acl.NONE),
+                node(2, "ann", acl(true, grant("group:eng", Permission.READ, Permission.DELETE))));
+        List<AccessRules.Below> below = List.of(
+                new AccessRules.Below(node(3, "ann", Acl.NONE), 2),
+                new AccessRules.Below(node(4, "ann", acl(false, grant("user:bob", Permission.READ))), 2),
+                new AccessRules.Below(node(5, "ann", Acl.NONE), 4),
+                new AccessRules.Below(node(6, "ann", acl(true, grant("user:bob", Permission.DELETE))), 4),
+                new AccessRules.Below(node(7, "bob", Acl.NONE), 4));
+        // 4 cuts the directory's grant off, and 5 inherits only 4's; 6 grants it itself; bob owns 7.
+        assertEquals(List.of(4L, 5L), AccessRules.refusedBelow(dir, below, "bob", BOB, Permission.DELETE));
+        assertEquals(List.of(), AccessRules.refusedBelow(dir, below, "ann", Set.of("user:ann"), Permission.DELETE));
+        assertEquals(List.of(3L, 4L, 5L, 6L, 7L),
+                AccessRules.refusedBelow(dir, below, "carl", Set.of("user:carl"), Permission.DELETE));
+    }
 }
