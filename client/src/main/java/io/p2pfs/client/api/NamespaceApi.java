@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Request and response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /list},
- * {@code /dirs}, {@code /versions}, {@code /moves}. {@code sha256} is present
+ * {@code /dirs}, {@code /versions}, {@code /moves}, {@code /shared}. {@code sha256} is present
  * only for callers who may download the content.
  */
 public final class NamespaceApi {
@@ -42,5 +42,16 @@ public final class NamespaceApi {
 
     /** What a move answers: {@code type} is {@code FILE} or {@code DIRECTORY}. */
     public record Moved(String from, String to, String type) {
+    }
+
+    /**
+     * An entry whose own ACL grants the caller something through {@code principal}
+     * ({@code user:<id>}, {@code group:<name>} or {@code authenticated}), with what that grant holds.
+     */
+    public record SharedEntry(String path, String type, String owner, List<String> permissions, String principal) {
+    }
+
+    /** One page of {@code GET /shared}, sorted by path; {@code nextCursor} is null on the last page. */
+    public record SharedPage(List<SharedEntry> entries, String nextCursor) {
     }
 }

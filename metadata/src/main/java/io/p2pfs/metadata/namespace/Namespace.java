@@ -182,6 +182,19 @@ public class Namespace {
         return false;
     }
 
+    /** The entries {@code ids} and every directory above them, in one query (each entry once). */
+    public Uni<List<Entry>> withAncestors(Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "WITH RECURSIVE up(entry_id, parent_id) AS ("
+                        + "SELECT entry_id, parent_id FROM entries WHERE entry_id IN (:ids) "
+                        + "UNION SELECT e.entry_id, e.parent_id FROM entries e JOIN up ON e.entry_id = up.parent_id) "
+                        + "SELECT e.* FROM entries e WHERE e.entry_id IN (SELECT entry_id FROM up)", Entry.class)
+                .setParameter("ids", ids).getResultList());
+    }
+
     /** A new entry under {@code parentId}; the unique (parent, name) constraint decides races. */
     public Entry newEntry(long parentId, String name, String kind, String owner) {
         Entry entry = new Entry();
