@@ -1,11 +1,8 @@
 package io.p2pfs.metadata;
 
-import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.ServiceProcess;
 import io.p2pfs.testing.TestPostgres;
 import io.p2pfs.testing.TestRunCleanup;
-import io.p2pfs.testing.TestTokens;
-import io.p2pfs.testing.TestTracker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,11 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -50,27 +44,7 @@ public final class TestPeers {
         }
 
         void start() {
-            Map<String, String> env = new HashMap<>();
-            env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
-            env.put("QUARKUS_HTTP_SSL_PORT", "0");
-            env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
-            env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
-            env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
-            env.put("QUARKUS_OIDC_TOKEN_AUDIENCE", TestTokens.AUDIENCE);
-            env.put("QUARKUS_OIDC_CLIENT_CLIENT_ENABLED", "false");
-            env.put("P2PFS_PEER_ZONE", zone);
-            env.put("P2PFS_PEER_DATA_DIR", dataDir.toString());
-            env.put("P2PFS_PEER_CAPACITY_BYTES", Long.toString(16L << 30));
-            env.put("P2PFS_PEER_PUBLIC_URL", url());
-            env.put("P2PFS_TRACKER_URL", TestTracker.shared().url());
-            env.put("P2PFS_METADATA_URL", MetadataTestResource.url);
-            env.put("P2PFS_PEER_MEMBERSHIP_STATIC_BEARER_TOKEN", TestTokens.node()
-                    .claim("exp", Instant.now().plusSeconds(4 * 3600).getEpochSecond()).sign());
-            env.put("P2PFS_PEER_PLACEMENT_INITIAL_BACKOFF", "100ms");
-            env.put("P2PFS_PEER_PLACEMENT_MAX_BACKOFF", "500ms");
-            env.put("P2PFS_PEER_PLACEMENT_MAX_ATTEMPTS", "3");
-            process = ServiceProcess.start("peer-agent", env, Duration.ofSeconds(180));
+            process = io.p2pfs.testing.TestPeerProcess.start(zone, port, dataDir, MetadataTestResource.url);
         }
 
         void stop() {
