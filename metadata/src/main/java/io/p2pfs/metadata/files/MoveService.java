@@ -103,7 +103,7 @@ public class MoveService {
         targetParent.forEach(e -> after.add(e.entryId));
         after.add(entry.entryId);
         String type = entry.isDir() ? EventTypes.DIR_MOVED : EventTypes.FILE_MOVED;
-        String kind = entry.isDir() ? "DIRECTORY" : "FILE";
+        String kind = entry.isDir() ? Entry.DIR : Entry.FILE;
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("from", from.toString());
         details.put("to", to.toString());

@@ -105,7 +105,7 @@ class MoveTests {
         upload(annToken, dir + "/src/sub/deep.bin", deepV2).then().statusCode(200);
         putAcl(annToken, dir + "/src/sub", acl(true, "user:" + bob, "READ", "DOWNLOAD"));
 
-        move(annToken, dir + "/src", dir + "/dst").then().statusCode(200).body("type", equalTo("DIRECTORY"));
+        move(annToken, dir + "/src", dir + "/dst").then().statusCode(200).body("type", equalTo("DIR"));
 
         assertArrayEquals(top, download(annToken, dir + "/dst/top.bin"));
         assertArrayEquals(deepV2, download(annToken, dir + "/dst/sub/deep.bin"));
