@@ -1,6 +1,8 @@
 package io.p2pfs.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.p2pfs.client.api.Access;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.http.HttpClients;
 import io.p2pfs.client.http.HttpControlPlane;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -46,6 +49,7 @@ public final class P2pfsClient implements AutoCloseable {
     private final ServiceHttp http;
     private final String metadataUrl;
     private final String trackerUrl;
+    private final String auditUrl;
     private final ControlPlane control;
     private final VertxChunkTransport transport;
     private final ExecutorService cpu;
@@ -59,6 +63,7 @@ public final class P2pfsClient implements AutoCloseable {
                 Math.max(2, Runtime.getRuntime().availableProcessors()))) : builder.vertx;
         this.metadataUrl = strip(Objects.requireNonNull(builder.metadata, "metadata URL"));
         this.trackerUrl = builder.tracker == null ? null : strip(builder.tracker);
+        this.auditUrl = builder.audit == null ? null : strip(builder.audit);
         this.http = new ServiceHttp(vertx, HttpClients.forServices(vertx, builder.trust), builder.token,
                 builder.settings.requestTimeout());
         this.control = new HttpControlPlane(http, metadataUrl);
@@ -80,6 +85,7 @@ public final class P2pfsClient implements AutoCloseable {
     public static final class Builder {
         private String metadata;
         private String tracker;
+        private String audit;
         private Path trust;
         private Supplier<String> token = () -> null;
         private TransferSettings settings = TransferSettings.defaults();
@@ -92,6 +98,11 @@ public final class P2pfsClient implements AutoCloseable {
 
         public Builder tracker(String url) {
             this.tracker = url;
+            return this;
+        }
+
+        public Builder audit(String url) {
+            this.audit = url;
             return this;
         }
 
@@ -167,13 +178,151 @@ public final class P2pfsClient implements AutoCloseable {
     }
 
     public NamespaceApi.Created mkdirs(String path) {
+        return mkdirs(path, Set.of());
+    }
+
+    /** Creates {@code path} and its missing parents, presenting {@code lockTokens} for locked ones. */
+    public NamespaceApi.Created mkdirs(String path, Set<String> lockTokens) {
         return http.call(HttpMethod.POST, metadataUrl + "/api/v1/dirs" + ServiceHttp.encodePath(path)
-                + "?parents=true", null, Map.of(), NamespaceApi.Created.class, 200, 201);
+                + "?parents=true", null, lockHeader(lockTokens), NamespaceApi.Created.class, 200, 201);
+    }
+
+    /** Creates {@code path} (its parent must exist). */
+    public NamespaceApi.Created mkdir(String path, Set<String> lockTokens) {
+        return http.call(HttpMethod.POST, metadataUrl + "/api/v1/dirs" + ServiceHttp.encodePath(path), null,
+                lockHeader(lockTokens), NamespaceApi.Created.class, 200, 201);
     }
 
     public void delete(String path) {
-        http.call(HttpMethod.DELETE, metadataUrl + "/api/v1/files" + ServiceHttp.encodePath(path), null, Map.of(),
-                (Class<?>) null, 204);
+        delete(path, false, Set.of());
+    }
+
+    /** Deletes a file or an empty directory, or with {@code recursive} a directory and all below it. */
+    public void delete(String path, boolean recursive, Set<String> lockTokens) {
+        http.call(HttpMethod.DELETE, metadataUrl + "/api/v1/files" + ServiceHttp.encodePath(path)
+                + (recursive ? "?recursive=true" : ""), null, lockHeader(lockTokens), (Class<?>) null, 204);
+    }
+
+    /** Moves or renames a file or a directory with everything below it. */
+    public NamespaceApi.Moved move(String from, String to, Set<String> lockTokens) {
+        return http.call(HttpMethod.POST, metadataUrl + "/api/v1/moves", new NamespaceApi.Move(from, to),
+                lockHeader(lockTokens), NamespaceApi.Moved.class, 200);
+    }
+
+    /** What others shared with the caller. */
+    public NamespaceApi.SharedPage shared(String cursor, Integer limit) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("cursor", cursor);
+        query.put("limit", limit);
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/shared" + ServiceHttp.query(query), null, Map.of(),
+                NamespaceApi.SharedPage.class, 200);
+    }
+
+    /** Makes version {@code version} of {@code path} current again (as a new version). */
+    public JsonNode restore(String path, int version, Set<String> lockTokens) {
+        return http.call(HttpMethod.POST, metadataUrl + "/api/v1/versions" + ServiceHttp.encodePath(path) + "/"
+                + version + "/restore", null, lockHeader(lockTokens), JsonNode.class, 200, 201);
+    }
+
+    public Access.AclView acl(String path) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/acl" + ServiceHttp.encodePath(path), null, Map.of(),
+                Access.AclView.class, 200);
+    }
+
+    /** Replaces the path's own ACL. */
+    public Access.AclView setAcl(String path, Access.AclDocument document) {
+        return http.call(HttpMethod.PUT, metadataUrl + "/api/v1/acl" + ServiceHttp.encodePath(path), document,
+                Map.of(), Access.AclView.class, 200);
+    }
+
+    /** The path's own policy settings and the effective ones ({@code own}, {@code effective}). */
+    public JsonNode policy(String path) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/policies" + ServiceHttp.encodePath(path), null,
+                Map.of(), JsonNode.class, 200);
+    }
+
+    /** Sets the directory's own policy settings ({@code conflictStrategy}, {@code replicationFactor}, …). */
+    public JsonNode setPolicy(String path, Map<String, Object> settings) {
+        return http.call(HttpMethod.PUT, metadataUrl + "/api/v1/policies" + ServiceHttp.encodePath(path), settings,
+                Map.of(), JsonNode.class, 200);
+    }
+
+    public Access.LockGranted lock(String path, Access.LockRequest request) {
+        return http.call(HttpMethod.POST, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path), request,
+                Map.of(), Access.LockGranted.class, 200, 201);
+    }
+
+    public Access.LockRenewed renewLock(String path, String lockToken, Integer ttlSeconds) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (ttlSeconds != null) {
+            body.put("ttlSeconds", ttlSeconds);
+        }
+        return http.call(HttpMethod.PUT, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path), body,
+                Map.of("Lock-Token", lockToken), Access.LockRenewed.class, 200);
+    }
+
+    public void unlock(String path, String lockToken) {
+        http.call(HttpMethod.DELETE, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path), null,
+                Map.of("Lock-Token", lockToken), (Class<?>) null, 200, 204);
+    }
+
+    /** The live locks on {@code path} and below it. */
+    public List<Access.LockInfo> locks(String path) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path), null,
+                Map.of(), new TypeReference<List<Access.LockInfo>>() {
+                }, 200);
+    }
+
+    /** The encryption keys' state (admins). */
+    public JsonNode keys() {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/keys", null, Map.of(), JsonNode.class, 200);
+    }
+
+    /** The caller's user record at the tracker (404 while unregistered). */
+    public Access.User me() {
+        return http.call(HttpMethod.GET, tracker("/api/v1/users/me"), null, Map.of(), Access.User.class, 200);
+    }
+
+    /** The storage nodes the tracker knows ({@code state}: null for all, or UP, DOWN, DRAINING…). */
+    public JsonNode nodes(String state) {
+        return http.call(HttpMethod.GET, tracker("/api/v1/nodes" + ServiceHttp.query(
+                state == null ? Map.of() : Map.of("state", state))), null, Map.of(), JsonNode.class, 200);
+    }
+
+    /** Starts draining a node (admins): its chunks move elsewhere, then it is removed. */
+    public JsonNode drain(String nodeId) {
+        return http.call(HttpMethod.DELETE, tracker("/api/v1/nodes/" + ServiceHttp.encodePath(nodeId).substring(1)),
+                null, Map.of(), JsonNode.class, 200, 202);
+    }
+
+    /** A search of the audit log; {@code filters}: q, actor, action, path, outcome, from, to, limit, cursor. */
+    public JsonNode auditSearch(Map<String, String> filters) {
+        return http.call(HttpMethod.GET, audit("/api/v1/audit" + ServiceHttp.query(filters)), null, Map.of(),
+                JsonNode.class, 200);
+    }
+
+    /** The audit service recomputes the whole log and answers what it verified. */
+    public JsonNode auditVerify() {
+        return http.call(HttpMethod.GET, audit("/api/v1/audit/verify"), null, Map.of(), JsonNode.class, 200, 409);
+    }
+
+    /** The newest signed tree head of the audit log. */
+    public JsonNode treeHead() {
+        return http.call(HttpMethod.GET, audit("/api/v1/audit/tree-head"), null, Map.of(), JsonNode.class, 200);
+    }
+
+    /** The inclusion proof of event {@code eventId} in the tree of {@code treeSize} entries (null: the latest head). */
+    public JsonNode inclusionProof(String eventId, Long treeSize) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("eventId", eventId);
+        query.put("treeSize", treeSize);
+        return http.call(HttpMethod.GET, audit("/api/v1/audit/proofs/inclusion" + ServiceHttp.query(query)), null,
+                Map.of(), JsonNode.class, 200);
+    }
+
+    /** The audit log's public signing keys. */
+    public JsonNode auditSigningKeys() {
+        return http.call(HttpMethod.GET, audit("/api/v1/audit/signing-keys"), null, Map.of(), JsonNode.class, 200);
     }
 
     public List<NamespaceApi.VersionInfo> versions(String path) {
@@ -210,6 +359,25 @@ public final class P2pfsClient implements AutoCloseable {
         if (ownsVertx) {
             vertx.close();
         }
+    }
+
+    private String tracker(String pathAndQuery) {
+        if (trackerUrl == null) {
+            throw new IllegalStateException("no tracker URL configured");
+        }
+        return trackerUrl + pathAndQuery;
+    }
+
+    private String audit(String pathAndQuery) {
+        if (auditUrl == null) {
+            throw new IllegalStateException("no audit URL configured");
+        }
+        return auditUrl + pathAndQuery;
+    }
+
+    private static Map<String, String> lockHeader(Set<String> lockTokens) {
+        return lockTokens == null || lockTokens.isEmpty() ? Map.of()
+                : Map.of("Lock-Token", String.join(", ", lockTokens));
     }
 
     private static String strip(String url) {

@@ -42,7 +42,8 @@ public final class OfflineVerifier {
             HEAD.json: a signed tree head as published; EXPORT.ndjson: GET /api/v1/audit/export (auditor, no filters).""";
 
     /** Not verified, and why. */
-    static final class Failed extends Exception {
+    /** A check that did not hold, and why. */
+    public static final class Failed extends Exception {
         Failed(String reason) {
             super(reason, null, false, false);
         }
@@ -127,7 +128,11 @@ public final class OfflineVerifier {
         return "the " + head.treeSize() + " entries hash to the root signed at " + head.timestamp();
     }
 
-    static String verifyInclusion(TreeHead head, PublicKey key, JsonNode proof) throws Failed {
+    /**
+     * Checks that {@code proof} (an inclusion proof as the audit service serves it) leads from its
+     * event to the root of {@code head}, and that {@code key} signed the head; returns what it proved.
+     */
+    public static String verifyInclusion(TreeHead head, PublicKey key, JsonNode proof) throws Failed {
         signed(head, key);
         long treeSize = proof.path("treeSize").asLong(-1);
         long leafIndex = proof.path("leafIndex").asLong(-1);
