@@ -1,0 +1,74 @@
+package io.p2pfs.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.p2pfs.cli.ExitCodes;
+import io.p2pfs.cli.output.Sizes;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** What administrators look at and do: the storage nodes, draining one, the encryption keys. */
+public final class AdminCommands {
+
+    private AdminCommands() {
+    }
+
+    @Command(name = "nodes", description = "List the storage nodes the tracker knows.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs nodes", "  p2pfs nodes --state DOWN"})
+    public static final class Nodes extends CliCommand {
+        @Option(names = "--state", paramLabel = "STATE", description = "Only nodes in this state (UP, DOWN, DRAINING, ...).")
+        String state;
+
+        @Override
+        protected int execute() {
+            JsonNode nodes = client().nodes(state);
+            if (jsonOutput()) {
+                printer().json(nodes);
+                return ExitCodes.OK;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode node : nodes) {
+                rows.add(List.of(node.path("nodeId").asText("-"), node.path("state").asText("-"),
+                        node.path("zone").asText("-"), node.has("capacityBytes")
+                                ? Sizes.bytes(node.path("capacityBytes").asLong()) : "-",
+                        node.path("url").asText("-")));
+            }
+            printer().table(List.of("NODE", "STATE", "ZONE", "CAPACITY", "URL"), rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "drain", description = "Drain a storage node (admins): its chunks move to others, then it leaves.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs drain 6f1c2a...", "  p2pfs nodes --state DRAINING"})
+    public static final class Drain extends CliCommand {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Override
+        protected int execute() {
+            JsonNode answer = client().drain(node);
+            if (jsonOutput()) {
+                printer().json(answer);
+            } else {
+                printer().line("draining " + node + " (state " + answer.path("state").asText("?") + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "keys", description = "Show the state of the metadata service's encryption keys (admins).")
+    public static final class Keys extends CliCommand {
+        @Override
+        protected int execute() {
+            JsonNode keys = client().keys();
+            if (jsonOutput()) {
+                printer().json(keys);
+            } else {
+                keys.fields().forEachRemaining(field -> printer().line(field.getKey() + ": " + field.getValue()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}
