@@ -7,9 +7,15 @@ private file, a group grant, refusals of the wrong group, of a tampered token an
 HTTP, and the refusals arriving in the audit log. Then the direct data path, done by hand the
 way a client library does it (a second implementation of the protocol): convergent encryption
 of a chunk under alice's key, placement, PUTs to the storage nodes, a commit with their
-receipts, and a download from a replica with the manifest's key. Exits non-zero on the first
-disagreement.
+receipts, and a download from a replica with the manifest's key. Then the `p2pfs` command as a
+user runs it: a password login and a device login approved through Keycloak's own pages, put,
+get, share, lock (the other user's put exits 6), and the audit log searched, proved and
+verified. Exits non-zero on the first disagreement.
 """
+import html
+import html.parser
+import http.cookiejar
+import re
 import base64
 import hashlib
 import hmac
@@ -190,6 +196,7 @@ def main():
         {"actor": "alice", "action": "access.denied", "limit": "5"}), bob)
     expect("bob, no auditor, sees no one else's events", (status, json.loads(body).get("items")), (200, []))
     transparency_log(found[0]["id"], bob, carol)
+    command_line()
     print(f"e2e: {checks} checks passed")
 
 
@@ -221,6 +228,144 @@ def transparency_log(event_id, bob, carol):
     status, body, _ = call("GET", f"{AUDIT}/api/v1/audit/verify", carol)
     result = json.loads(body)
     expect("the whole log verifies against its signed heads", (status, result.get("ok")), (200, True))
+
+
+def p2pfs(config, *args, stdin=None, check=None):
+    """Runs bin/p2pfs with its own config folder (one login per folder); returns (status, out, err)."""
+    env = dict(os.environ, P2PFS_CONFIG_DIR=config, P2PFS_CA=CA, P2PFS_ISSUER_URL=KEYCLOAK,
+               P2PFS_METADATA_URL=METADATA, P2PFS_TRACKER_URL=TRACKER, P2PFS_AUDIT_URL=AUDIT)
+    done = subprocess.run([os.path.join(ROOT, "bin", "p2pfs"), *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=config, timeout=300, check=False)
+    if check is not None:
+        if done.returncode != 0:
+            print(done.stdout, done.stderr)
+        expect(check, done.returncode, 0)
+    return done.returncode, done.stdout, done.stderr
+
+
+class Forms(html.parser.HTMLParser):
+    """The forms of a Keycloak page: action, method and the inputs' names and values."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": html.unescape(attrs.get("action") or ""), "inputs": {}, "buttons": []})
+        elif tag in ("input", "button") and self.forms:
+            name = attrs.get("name")
+            kind = (attrs.get("type") or "").lower()
+            if name and kind == "submit" or tag == "button" and name:
+                self.forms[-1]["buttons"].append((name, attrs.get("value") or ""))
+            elif name:
+                self.forms[-1]["inputs"][name] = attrs.get("value") or ""
+
+
+class LocalhostIsSecure(http.cookiejar.DefaultCookiePolicy):
+    """Browsers treat http://localhost as a secure context and send Keycloak's Secure cookies there."""
+
+    def return_ok_secure(self, cookie, request):
+        return urllib.parse.urlparse(request.get_full_url()).hostname in ("localhost", "127.0.0.1") or \
+            super().return_ok_secure(cookie, request)
+
+
+def approve_device(url, user):
+    """What a user does in a browser: opens the verification URL, signs in, grants access."""
+    jar = http.cookiejar.CookieJar(policy=LocalhostIsSecure())
+    cookies = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = cookies.open(url, timeout=60).read().decode("utf-8", "replace")
+    for _ in range(6):
+        if re.search(r"(?i)device login successful|you may close this|successfully logged in", page):
+            return True
+        parser = Forms()
+        parser.feed(page)
+        if not parser.forms:
+            return False
+        form = parser.forms[0]
+        fields = dict(form["inputs"])
+        if "username" in fields or "password" in fields:
+            fields.update({"username": user, "password": user + "-secret"})
+        accept = [button for button in form["buttons"] if button[0] == "accept"]
+        if accept:
+            fields[accept[0][0]] = accept[0][1] or "Yes"
+        action = urllib.parse.urljoin(url, form["action"])
+        page = cookies.open(urllib.request.Request(action, data=urllib.parse.urlencode(fields).encode(),
+                                                   method="POST"), timeout=60).read().decode("utf-8", "replace")
+    return False
+
+
+def command_line():
+    """The p2pfs command against the stack, with real Keycloak logins."""
+    with tempfile.TemporaryDirectory() as alice, tempfile.TemporaryDirectory() as bob, \
+            tempfile.TemporaryDirectory() as carol:
+        status, out, err = p2pfs(alice, "login", "--password", "-u", "alice", "--password-stdin",
+                                 stdin="alice-secret\n")
+        expect("p2pfs login --password (alice, real Keycloak)", (status, "Logged in as alice" in out), (0, True))
+        mode = oct(os.stat(os.path.join(alice, "tokens", "default.json")).st_mode & 0o777)
+        expect("the cached tokens are readable by their owner alone", mode, "0o600")
+
+        # bob logs in with the device grant: the command shows a URL and a code, the browser approves.
+        env = dict(os.environ, P2PFS_CONFIG_DIR=bob, P2PFS_CA=CA, P2PFS_ISSUER_URL=KEYCLOAK,
+                   P2PFS_METADATA_URL=METADATA, P2PFS_TRACKER_URL=TRACKER, P2PFS_AUDIT_URL=AUDIT)
+        login = subprocess.Popen([os.path.join(ROOT, "bin", "p2pfs"), "login", "--json"], env=env, cwd=bob,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        prompt = json.loads(login.stderr.readline())["deviceLogin"]
+        expect("p2pfs login shows a device code", bool(prompt.get("userCode")), True)
+        expect("bob approves the code on Keycloak's own pages",
+               approve_device(prompt["verificationUriComplete"], "bob"), True)
+        out, err = login.communicate(timeout=120)
+        expect("p2pfs login (device grant) completes for bob", (login.returncode, json.loads(out).get("login")),
+               (0, "bob"))
+        p2pfs(carol, "login", "--password", "-u", "carol", "--password-stdin", stdin="carol-secret\n",
+              check="p2pfs login --password (carol)")
+
+        base = f"/alice/cli-{uuid.uuid4().hex[:8]}"
+        content = os.urandom(2 * 1024 * 1024 + 7)
+        with open(os.path.join(alice, "report.bin"), "wb") as out_file:
+            out_file.write(content)
+        p2pfs(alice, "mkdir", "-p", base, check="p2pfs mkdir -p")
+        p2pfs(alice, "put", "report.bin", base + "/", check="p2pfs put (direct path)")
+        status, out, _ = p2pfs(alice, "ls", "-l", "--json", base)
+        expect("p2pfs ls -l shows the file's size", (status, [e.get("size") for e in json.loads(out)]),
+               (0, [len(content)]))
+        status, _, _ = p2pfs(bob, "get", base + "/report.bin", "copy.bin")
+        expect("bob's get of alice's private file exits 3", status, 3)
+        p2pfs(alice, "share", base, "bob", "read,download,write", check="p2pfs share with bob")
+        p2pfs(bob, "get", base + "/report.bin", "copy.bin", check="bob's get after the share")
+        with open(os.path.join(bob, "copy.bin"), "rb") as copy:
+            expect("bob got the same bytes", copy.read() == content, True)
+        p2pfs(alice, "lock", base + "/report.bin", "--ttl", "120", check="p2pfs lock")
+        with open(os.path.join(bob, "mine.bin"), "wb") as out_file:
+            out_file.write(b"bob's version")
+        status, _, err = p2pfs(bob, "put", "mine.bin", base + "/report.bin")
+        expect("bob's put under alice's lock exits 6", (status, err.startswith("p2pfs: Locked")), (6, True))
+        p2pfs(alice, "put", "report.bin", base + "/report.bin", check="alice writes under her own lock")
+        p2pfs(alice, "unlock", base + "/report.bin", check="p2pfs unlock")
+
+        deadline = time.time() + 60
+        denied = []
+        while time.time() < deadline and not denied:
+            status, out, _ = p2pfs(carol, "audit", "search", "--json", "--actor", "bob", "--outcome", "DENIED",
+                                   "--limit", "200")
+            denied = [item for item in (json.loads(out) if status == 0 else []) if base in json.dumps(item)]
+            if not denied:
+                time.sleep(1)
+        expect("carol finds bob's refusals with p2pfs audit search", len(denied) >= 1, True)
+        status, _, _ = p2pfs(carol, "--quiet", "audit", "verify")
+        expect("p2pfs audit verify", status, 0)
+        call("POST", f"{AUDIT}/api/v1/audit/tree-heads", login_token("carol"))
+        status, out, _ = p2pfs(carol, "audit", "prove", "--json", denied[0]["id"])
+        expect("p2pfs audit prove checks the inclusion proof locally",
+               (status, json.loads(out).get("verified") if status == 0 else out), (0, True))
+
+
+def login_token(user):
+    form = urllib.parse.urlencode({"grant_type": "password", "client_id": "p2pfs-cli", "username": user,
+                                   "password": user + "-secret", "scope": "openid"}).encode()
+    return json.loads(call("POST", KEYCLOAK + "/protocol/openid-connect/token", body=form,
+                           content_type="application/x-www-form-urlencoded")[1])["access_token"]
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
  * failure ({@link ExitCodes}); errors print the service's problem title and detail, never a
  * stack trace ({@code P2PFS_DEBUG=1} adds it).
  */
-@Command(name = "p2pfs", mixinStandardHelpOptions = true, versionProvider = P2pfsCli.Version.class,
+@Command(name = "p2pfs", versionProvider = P2pfsCli.Version.class,
         description = "The p2pfs file store: log in, move files on the direct data path, share, lock, audit.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
@@ -65,6 +65,9 @@ public final class P2pfsCli implements Runnable {
     /** The global options given before the command ({@code p2pfs --profile prod ls}). */
     @CommandLine.Mixin
     public GlobalOptions global = new GlobalOptions();
+
+    @CommandLine.Option(names = {"-V", "--version"}, versionHelp = true, description = "Print the version and exit.")
+    boolean version;
 
     @Override
     public void run() {

@@ -58,7 +58,8 @@ public final class AdminCommands {
         }
     }
 
-    @Command(name = "keys", description = "Show the state of the metadata service's encryption keys (admins).")
+    @Command(name = "keys", description = "Show the state of the metadata service's encryption keys (admins).",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs keys", "  p2pfs --profile admin keys --json"})
     public static final class Keys extends CliCommand {
         @Override
         protected int execute() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The audit log: search it, have the service verify it, and prove entries against signed heads yourself. */
-@Command(name = "audit", description = "Search and verify the audit log.",
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Search and verify the audit log.",
         subcommands = {AuditCommands.Search.class, AuditCommands.Verify.class, AuditCommands.Prove.class,
             AuditCommands.Offline.class},
         footerHeading = "%nExamples:%n", footer = {"  p2pfs audit search --actor bob --outcome DENIED",
@@ -33,7 +33,8 @@ public final class AuditCommands implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "audit needs search, verify, prove or offline");
     }
 
-    @Command(name = "search", description = "Search the audit log, newest first (auditors see all, others their own).")
+    @Command(name = "search", description = "Search the audit log, newest first (auditors see all, others their own).",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs audit search --actor bob --outcome DENIED", "  p2pfs audit search --path /alice/reports --since 2026-12-01T00:00:00Z", "  p2pfs audit search --query report --json"})
     public static final class Search extends CliCommand {
         @Option(names = "--query", paramLabel = "TEXT", description = "Free text over actor, action, resource, details.")
         String query;
@@ -94,7 +95,8 @@ public final class AuditCommands implements Runnable {
         }
     }
 
-    @Command(name = "verify", description = "Have the audit service recompute the whole log against its signed heads.")
+    @Command(name = "verify", description = "Have the audit service recompute the whole log against its signed heads.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs audit verify", "  p2pfs audit verify --json | jq .ok"})
     public static final class Verify extends CliCommand {
         @Override
         protected int execute() {
@@ -115,7 +117,8 @@ public final class AuditCommands implements Runnable {
     }
 
     @Command(name = "prove", description = {"Fetch an entry's inclusion proof and the signed tree head and check both here.",
-        "Pin the log's public key with --key for a check that does not trust the service."})
+        "Pin the log's public key with --key for a check that does not trust the service."},
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs audit prove 0f8e6c1a-...", "  p2pfs audit prove 0f8e6c1a-... --key signing-key.pub"})
     public static final class Prove extends CliCommand {
         @Parameters(index = "0", paramLabel = "EVENT_ID")
         String eventId;
@@ -175,7 +178,8 @@ public final class AuditCommands implements Runnable {
     @Command(name = "offline", description = {"Check exported logs and proofs with nothing but signed heads and the key:",
         "  offline log --head HEAD.json --key KEY [--log EXPORT.ndjson]",
         "  offline inclusion --head HEAD.json --key KEY --proof PROOF.json",
-        "  offline consistency --old HEAD.json --new HEAD.json --key KEY --proof PROOF.json"})
+        "  offline consistency --old HEAD.json --new HEAD.json --key KEY --proof PROOF.json"},
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs audit offline inclusion --head head.json --key signing-key.pub --proof proof.json", "  p2pfs audit offline log --head head.json --key KEY --log export.ndjson"})
     public static final class Offline extends CliCommand {
         @picocli.CommandLine.Unmatched
         List<String> arguments = new ArrayList<>();

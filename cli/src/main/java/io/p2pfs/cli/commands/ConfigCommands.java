@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** The settings of the profiles: where the services are, whom to log in with, which CA to trust. */
-@Command(name = "config", description = {"Show and change the settings of a profile.",
+@Command(name = "config", mixinStandardHelpOptions = true, description = {"Show and change the settings of a profile.",
     "Keys: metadata, tracker, audit (service URLs), issuer (Keycloak realm URL), client-id, ca (CA file).",
     "Order: P2PFS_* variables (P2PFS_METADATA_URL, P2PFS_TRACKER_URL, P2PFS_AUDIT_URL, P2PFS_ISSUER_URL,",
     "P2PFS_CLIENT_ID, P2PFS_CA), then the profile in the config file, then the local stack's defaults."},
@@ -30,7 +30,8 @@ public final class ConfigCommands implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "config needs show, set or unset");
     }
 
-    @Command(name = "show", description = "Show the profile's settings as they apply now, and the config file.")
+    @Command(name = "show", description = "Show the profile's settings as they apply now, and the config file.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs config show", "  p2pfs --profile prod config show --json"})
     public static final class Show extends CliCommand {
         @Override
         protected int execute() {
@@ -54,7 +55,8 @@ public final class ConfigCommands implements Runnable {
         }
     }
 
-    @Command(name = "set", description = "Set a key of the profile in the config file.")
+    @Command(name = "set", description = "Set a key of the profile in the config file.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs config set metadata https://files.example.com", "  p2pfs --profile prod config set ca ~/prod-ca.crt"})
     public static final class Set extends CliCommand {
         @Parameters(index = "0", paramLabel = "KEY")
         String key;
@@ -69,7 +71,8 @@ public final class ConfigCommands implements Runnable {
         }
     }
 
-    @Command(name = "unset", description = "Remove a key from the profile in the config file.")
+    @Command(name = "unset", description = "Remove a key from the profile in the config file.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs config unset ca"})
     public static final class Unset extends CliCommand {
         @Parameters(index = "0", paramLabel = "KEY")
         String key;

@@ -9,6 +9,9 @@ public final class GlobalOptions {
             description = "Settings and login to use (default: $P2PFS_PROFILE, else 'default').")
     public String profile;
 
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    public boolean help;
+
     @Option(names = "--json", description = "Print the answer as JSON (errors too, on standard error).")
     public boolean json;
 

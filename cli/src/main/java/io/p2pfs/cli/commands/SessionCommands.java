@@ -146,7 +146,8 @@ public final class SessionCommands {
         }
     }
 
-    @Command(name = "logout", description = "End the login of this profile at Keycloak and forget its tokens.")
+    @Command(name = "logout", description = "End the login of this profile at Keycloak and forget its tokens.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs logout", "  p2pfs --profile prod logout"})
     public static final class Logout extends CliCommand {
 
         @Override
@@ -168,7 +169,8 @@ public final class SessionCommands {
         }
     }
 
-    @Command(name = "whoami", description = "Show who this profile is logged in as: login, user id, roles, groups.")
+    @Command(name = "whoami", description = "Show who this profile is logged in as: login, user id, roles, groups.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs whoami", "  p2pfs whoami --json | jq -r .userId"})
     public static final class Whoami extends CliCommand {
 
         @Override

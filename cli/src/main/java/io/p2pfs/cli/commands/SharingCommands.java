@@ -97,7 +97,7 @@ public final class SharingCommands {
         return command.client().setAcl(path, new Access.AclDocument(current.inherit(), entries));
     }
 
-    @Command(name = "acl", description = "Look at and change access control lists.",
+    @Command(name = "acl", mixinStandardHelpOptions = true, description = "Look at and change access control lists.",
             subcommands = {Acl.Get.class, Acl.Set.class, Acl.Grant.class, Acl.Revoke.class},
             footerHeading = "%nExamples:%n", footer = {"  p2pfs acl get /alice/reports",
                 "  p2pfs acl grant /alice/reports group:engineering read,download",
@@ -112,7 +112,8 @@ public final class SharingCommands {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "acl needs get, set, grant or revoke");
         }
 
-        @Command(name = "get", description = "Show the path's own ACL, its owner and what you may do there.")
+        @Command(name = "get", description = "Show the path's own ACL, its owner and what you may do there.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs acl get /alice/reports", "  p2pfs acl get --json /alice/reports"})
         public static final class Get extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
@@ -124,7 +125,8 @@ public final class SharingCommands {
             }
         }
 
-        @Command(name = "set", description = "Replace the path's own ACL with these entries (none: empty).")
+        @Command(name = "set", description = "Replace the path's own ACL with these entries (none: empty).",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs acl set /alice/reports group:engineering=read,download user:bob=all", "  p2pfs acl set /alice/private --no-inherit", "  p2pfs acl set /alice/reports   # no entries: empty"})
         public static final class Set extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
@@ -152,7 +154,8 @@ public final class SharingCommands {
             }
         }
 
-        @Command(name = "grant", description = "Add permissions for a principal to the path's own ACL.")
+        @Command(name = "grant", description = "Add permissions for a principal to the path's own ACL.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs acl grant /alice/reports bob read,download", "  p2pfs acl grant /alice/team group:engineering write"})
         public static final class Grant extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
@@ -170,7 +173,8 @@ public final class SharingCommands {
             }
         }
 
-        @Command(name = "revoke", description = "Remove a principal's permissions (all, or those named) from the path's own ACL.")
+        @Command(name = "revoke", description = "Remove a principal's permissions (all, or those named) from the path's own ACL.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs acl revoke /alice/reports bob", "  p2pfs acl revoke /alice/reports bob download"})
         public static final class Revoke extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
@@ -239,7 +243,8 @@ public final class SharingCommands {
         }
     }
 
-    @Command(name = "shared", description = "List what others shared with you.")
+    @Command(name = "shared", description = "List what others shared with you.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs shared", "  p2pfs shared --json | jq -r '.[].path'"})
     public static final class Shared extends CliCommand {
         @Override
         protected int execute() {
@@ -264,7 +269,7 @@ public final class SharingCommands {
         }
     }
 
-    @Command(name = "policy", description = "Directory policies: conflict strategy, replication, version retention.",
+    @Command(name = "policy", mixinStandardHelpOptions = true, description = "Directory policies: conflict strategy, replication, version retention.",
             subcommands = {Policy.Get.class, Policy.Set.class},
             footerHeading = "%nExamples:%n", footer = {"  p2pfs policy get /alice/reports",
                 "  p2pfs policy set /alice/reports conflictStrategy=KEEP_BOTH keepVersions=10",
@@ -296,7 +301,8 @@ public final class SharingCommands {
             command.printer().table(List.of("SETTING", "SET HERE", "EFFECTIVE"), rows);
         }
 
-        @Command(name = "get", description = "Show the settings set on a directory and those in effect there.")
+        @Command(name = "get", description = "Show the settings set on a directory and those in effect there.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs policy get /alice/reports"})
         public static final class Get extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
@@ -308,7 +314,8 @@ public final class SharingCommands {
             }
         }
 
-        @Command(name = "set", description = "Change settings of a directory (KEY= unsets one).")
+        @Command(name = "set", description = "Change settings of a directory (KEY= unsets one).",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs policy set /alice/reports conflictStrategy=KEEP_BOTH", "  p2pfs policy set /alice/reports replicationFactor=3 keepVersions=10", "  p2pfs policy set /alice/reports keepDays="})
         public static final class Set extends CliCommand {
             @Parameters(index = "0", paramLabel = "PATH")
             String path;
