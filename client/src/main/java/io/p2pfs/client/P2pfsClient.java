@@ -6,6 +6,7 @@ import io.p2pfs.client.api.Access;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.http.HttpClients;
 import io.p2pfs.client.http.HttpControlPlane;
+import io.p2pfs.client.http.JdkHttp;
 import io.p2pfs.client.http.ServiceHttp;
 import io.p2pfs.client.http.VertxChunkTransport;
 import io.p2pfs.client.transfer.ControlPlane;
@@ -27,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -44,37 +46,54 @@ import java.util.function.Supplier;
  */
 public final class P2pfsClient implements AutoCloseable {
 
-    private final Vertx vertx;
-    private final boolean ownsVertx;
+    private final Builder config;
     private final ServiceHttp http;
     private final String metadataUrl;
     private final String trackerUrl;
     private final String auditUrl;
     private final ControlPlane control;
-    private final VertxChunkTransport transport;
-    private final ExecutorService cpu;
-    private final ExecutorService calls;
-    private final Uploader uploader;
-    private final Downloader downloader;
+    private Engine engine;
+
+    /**
+     * What moves chunks: event loops, the nodes' connection pools, the CPU pool, the pipeline's
+     * two halves. Made on the first transfer, so a program that only calls the APIs never starts it.
+     */
+    private record Engine(Vertx vertx, boolean ownsVertx, VertxChunkTransport transport, ExecutorService cpu,
+            ExecutorService calls, Uploader uploader, Downloader downloader) {
+    }
 
     private P2pfsClient(Builder builder) {
-        this.ownsVertx = builder.vertx == null;
-        this.vertx = ownsVertx ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-                Math.max(2, Runtime.getRuntime().availableProcessors()))) : builder.vertx;
+        this.config = builder;
         this.metadataUrl = strip(Objects.requireNonNull(builder.metadata, "metadata URL"));
         this.trackerUrl = builder.tracker == null ? null : strip(builder.tracker);
         this.auditUrl = builder.audit == null ? null : strip(builder.audit);
-        this.http = new ServiceHttp(vertx, HttpClients.forServices(vertx, builder.trust), builder.token,
-                builder.settings.requestTimeout());
+        if (builder.jdkHttpForCalls) {
+            this.http = new ServiceHttp(JdkHttp.client(builder.trust), builder.token, builder.settings.requestTimeout());
+        } else {
+            Vertx vertx = engine().vertx();
+            this.http = new ServiceHttp(vertx, HttpClients.forServices(vertx, builder.trust), builder.token,
+                    builder.settings.requestTimeout());
+        }
         this.control = new HttpControlPlane(http, metadataUrl);
-        int perNode = Math.max(builder.settings.chunksInFlight(), builder.settings.readsInFlight()) + 2;
-        this.transport = new VertxChunkTransport(vertx, HttpClients.forNodes(vertx, builder.trust, perNode),
-                builder.settings.requestTimeout());
-        int cores = Runtime.getRuntime().availableProcessors();
-        this.cpu = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("p2pfs-cpu-", 0).daemon().factory());
-        this.calls = Executors.newCachedThreadPool(Thread.ofPlatform().name("p2pfs-calls-", 0).daemon().factory());
-        this.uploader = new Uploader(transport, cpu, builder.settings);
-        this.downloader = new Downloader(transport, cpu, calls, builder.settings);
+    }
+
+    private synchronized Engine engine() {
+        if (engine == null) {
+            boolean owns = config.vertx == null;
+            Vertx vertx = owns ? Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()))) : config.vertx;
+            int perNode = Math.max(config.settings.chunksInFlight(), config.settings.readsInFlight()) + 2;
+            VertxChunkTransport transport = new VertxChunkTransport(vertx, HttpClients.forNodes(vertx, config.trust,
+                    perNode), config.settings.requestTimeout());
+            int cores = Runtime.getRuntime().availableProcessors();
+            ExecutorService cpu = Executors.newFixedThreadPool(cores, Thread.ofPlatform().name("p2pfs-cpu-", 0)
+                    .daemon().factory());
+            ExecutorService calls = Executors.newCachedThreadPool(Thread.ofPlatform().name("p2pfs-calls-", 0)
+                    .daemon().factory());
+            engine = new Engine(vertx, owns, transport, cpu, calls, new Uploader(transport, cpu, config.settings),
+                    new Downloader(transport, cpu, calls, config.settings));
+        }
+        return engine;
     }
 
     public static Builder builder() {
@@ -90,6 +109,7 @@ public final class P2pfsClient implements AutoCloseable {
         private Supplier<String> token = () -> null;
         private TransferSettings settings = TransferSettings.defaults();
         private Vertx vertx;
+        private boolean jdkHttpForCalls;
 
         public Builder metadata(String url) {
             this.metadata = url;
@@ -123,6 +143,15 @@ public final class P2pfsClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Call the services with the JDK's HTTP client, and start the event loops only when
+         * chunks move: for short-lived programs such as a command line, which answer sooner.
+         */
+        public Builder jdkHttpForCalls() {
+            this.jdkHttpForCalls = true;
+            return this;
+        }
+
         /** Run on this Vert.x instance (it is not closed with the client). */
         public Builder vertx(Vertx vertx) {
             this.vertx = vertx;
@@ -135,7 +164,7 @@ public final class P2pfsClient implements AutoCloseable {
     }
 
     public Uploader.Outcome upload(String path, InputStream content, Uploader.Options options) throws IOException {
-        return uploader.upload(control, path, content, options);
+        return engine().uploader().upload(control, path, content, options);
     }
 
     public Uploader.Outcome upload(String path, Path file) throws IOException {
@@ -146,7 +175,7 @@ public final class P2pfsClient implements AutoCloseable {
 
     /** Opens a download of a range (see {@link Downloader#open}); then {@code writeTo} a stream. */
     public Downloader.Download open(String path, Integer version, long offset, Long length) {
-        return downloader.open(control, path, version, offset, length);
+        return engine().downloader().open(control, path, version, offset, length);
     }
 
     /** The current version's whole content into {@code out}; returns its length. */
@@ -161,7 +190,7 @@ public final class P2pfsClient implements AutoCloseable {
 
     /** The chunk transport this client uses, likewise. */
     public io.p2pfs.client.transfer.ChunkTransport transport() {
-        return transport;
+        return engine().transport();
     }
 
     public NamespaceApi.Stat stat(String path) {
@@ -353,11 +382,26 @@ public final class P2pfsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        cpu.shutdownNow();
-        calls.shutdownNow();
-        transport.close();
-        if (ownsVertx) {
-            vertx.close();
+        http.close();
+        Engine started;
+        synchronized (this) {
+            started = engine;
+        }
+        if (started == null) {
+            return;
+        }
+        started.cpu().shutdownNow();
+        started.calls().shutdownNow();
+        started.transport().close();
+        if (started.ownsVertx()) {
+            try {
+                // Waited for, so that the event-loop threads are gone when the caller exits.
+                started.vertx().close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // closing is best effort: nothing is left to lose at this point
+            }
         }
     }
 

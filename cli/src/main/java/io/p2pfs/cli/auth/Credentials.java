@@ -41,7 +41,9 @@ public final class Credentials implements Supplier<String> {
                 throw new CliFailure(io.p2pfs.cli.ExitCodes.AUTH, "Session expired",
                         "the login of profile '" + settings.profile() + "' has expired: run p2pfs login");
             }
-            login = new Oidc(login.issuer(), login.clientId(), settings.ca()).refresh(login);
+            try (Oidc oidc = new Oidc(login.issuer(), login.clientId(), settings.ca())) {
+                login = oidc.refresh(login);
+            }
             refreshes++;
             cache.write(login);
         }

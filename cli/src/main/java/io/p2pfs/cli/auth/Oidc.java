@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.cli.CliFailure;
 import io.p2pfs.cli.ExitCodes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,11 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -25,7 +20,6 @@ import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The OAuth 2.0 / OpenID Connect calls of a login against the issuer (a Keycloak realm): the
@@ -33,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * opens a URL and enters a code, the command polls), the resource owner password grant for
  * scripts, the refresh grant, and the end of a session.
  */
-public final class Oidc {
+public final class Oidc implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -270,23 +264,18 @@ public final class Oidc {
         return value == null || value.isNull() ? null : value.asText();
     }
 
+    /** Stops the HTTP client's selector thread (a JVM exits 300 ms sooner without one in native code). */
+    @Override
+    public void close() {
+        http.shutdownNow();
+    }
+
     /** An SSL context trusting exactly the certificates of a PEM file. */
     public static SSLContext trusting(Path caPem) {
-        try (InputStream in = Files.newInputStream(caPem)) {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int index = 0;
-            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                store.setCertificateEntry("ca-" + index++, certificate);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(store);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new CliFailure(ExitCodes.USAGE, "Bad CA file", "cannot read CA certificates from " + caPem + ": "
-                    + e.getMessage());
+        try {
+            return io.p2pfs.client.http.JdkHttp.trusting(caPem);
+        } catch (RuntimeException e) {
+            throw new CliFailure(ExitCodes.USAGE, "Bad CA file", e.getMessage());
         }
     }
 }

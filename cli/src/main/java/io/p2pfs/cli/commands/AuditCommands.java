@@ -23,15 +23,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n", footer = {"  p2pfs audit search --actor bob --outcome DENIED",
             "  p2pfs audit search --query report --since 2026-12-01T00:00:00Z", "  p2pfs audit verify",
             "  p2pfs audit prove 0f8e...   # checks the entry's inclusion proof here, against the signed head"})
-public final class AuditCommands implements Runnable {
+public final class AuditCommands extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "audit needs search, verify, prove or offline");
-    }
 
     @Command(name = "search", description = "Search the audit log, newest first (auditors see all, others their own).",
             footerHeading = "%nExamples:%n", footer = {"  p2pfs audit search --actor bob --outcome DENIED", "  p2pfs audit search --path /alice/reports --since 2026-12-01T00:00:00Z", "  p2pfs audit search --query report --json"})

@@ -115,7 +115,7 @@ public abstract class CliCommand implements Callable<Integer> {
             credentials().current();
             Settings s = settings();
             P2pfsClient.Builder builder = P2pfsClient.builder().metadata(s.metadataUrl()).tracker(s.trackerUrl())
-                    .audit(s.auditUrl()).token(credentials());
+                    .audit(s.auditUrl()).token(credentials()).jdkHttpForCalls();
             if (s.ca() != null) {
                 builder.trust(s.ca());
             }
@@ -155,6 +155,18 @@ public abstract class CliCommand implements Callable<Integer> {
             }
         }
         return "/" + credentials().current().userId();
+    }
+
+    /** Whether {@code path} is an existing directory (false when nothing is there). */
+    protected boolean isDirectory(String path) {
+        try {
+            return "DIR".equals(client().stat(path).type());
+        } catch (P2pfsException e) {
+            if (e.status() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     protected static String name(String path) {

@@ -20,15 +20,8 @@ import picocli.CommandLine.Parameters;
             "  p2pfs --profile prod config set metadata https://files.example.com",
             "  p2pfs --profile prod config set issuer https://login.example.com/realms/p2pfs",
             "  p2pfs config set ca ~/p2pfs-ca.crt"})
-public final class ConfigCommands implements Runnable {
+public final class ConfigCommands extends CommandGroup {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "config needs show, set or unset");
-    }
 
     @Command(name = "show", description = "Show the profile's settings as they apply now, and the config file.",
             footerHeading = "%nExamples:%n", footer = {"  p2pfs config show", "  p2pfs --profile prod config show --json"})

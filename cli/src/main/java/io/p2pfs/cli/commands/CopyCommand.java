@@ -145,15 +145,4 @@ public final class CopyCommand extends CliCommand {
             throw e;
         }
     }
-
-    private boolean isDirectory(String path) {
-        try {
-            return "DIR".equals(client().stat(path).type());
-        } catch (P2pfsException e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw e;
-        }
-    }
 }

@@ -304,16 +304,6 @@ public final class NamespaceCommands {
             return ExitCodes.OK;
         }
 
-        private boolean isDirectory(String path) {
-            try {
-                return "DIR".equals(client().stat(path).type());
-            } catch (P2pfsException e) {
-                if (e.status() == 404) {
-                    return false;
-                }
-                throw e;
-            }
-        }
     }
 
     @Command(name = "versions", description = "List a file's versions, newest first.",

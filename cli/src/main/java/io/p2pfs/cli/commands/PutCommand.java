@@ -3,8 +3,6 @@ package io.p2pfs.cli.commands;
 import io.p2pfs.cli.CliFailure;
 import io.p2pfs.cli.output.Progress;
 import io.p2pfs.cli.output.Sizes;
-import io.p2pfs.client.P2pfsException;
-import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.transfer.Uploader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,18 +171,6 @@ public final class PutCommand extends CliCommand {
         }
         for (String directory : deepest) {
             client().mkdirs(directory, lockTokens().tokensFor(directory));
-        }
-    }
-
-    private boolean isDirectory(String path) {
-        try {
-            NamespaceApi.Stat stat = client().stat(path);
-            return "DIR".equals(stat.type());
-        } catch (P2pfsException e) {
-            if (e.status() == 404) {
-                return false;
-            }
-            throw e;
         }
     }
 

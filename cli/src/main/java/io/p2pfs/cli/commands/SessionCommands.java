@@ -54,30 +54,9 @@ public final class SessionCommands {
         @Override
         protected int execute() throws IOException {
             Settings settings = settings();
-            Oidc oidc = new Oidc(settings.issuer(), settings.clientId(), settings.ca());
-            Oidc.Endpoints endpoints = oidc.discover();
             TokenCache.Login login;
-            if (password || user != null || passwordStdin) {
-                String name = user != null ? user : ask("User: ");
-                login = oidc.password(endpoints, name, secret());
-            } else {
-                Oidc.DeviceAuthorization device = oidc.startDevice(endpoints);
-                String url = device.verificationUriComplete() != null ? device.verificationUriComplete()
-                        : device.verificationUri();
-                if (jsonOutput()) {
-                    Map<String, Object> prompt = new LinkedHashMap<>();
-                    prompt.put("verificationUri", device.verificationUri());
-                    prompt.put("verificationUriComplete", device.verificationUriComplete());
-                    prompt.put("userCode", device.userCode());
-                    prompt.put("expiresInSeconds", device.expiresInSeconds());
-                    env().err().println(Printer.JSON.writeValueAsString(Map.of("deviceLogin", prompt)));
-                } else {
-                    env().err().println("To log in, open " + url);
-                    env().err().println("and confirm the code " + device.userCode() + " (valid "
-                            + device.expiresInSeconds() / 60 + " min). Waiting...");
-                }
-                env().err().flush();
-                login = oidc.awaitDevice(endpoints, device, seconds -> { });
+            try (Oidc oidc = new Oidc(settings.issuer(), settings.clientId(), settings.ca())) {
+                login = authenticate(oidc);
             }
             credentials().remember(login);
             Access.User registered = register(login);
@@ -94,6 +73,31 @@ public final class SessionCommands {
                         + settings.profile() + ")");
             }
             return ExitCodes.OK;
+        }
+
+        private TokenCache.Login authenticate(Oidc oidc) throws IOException {
+            Oidc.Endpoints endpoints = oidc.discover();
+            if (password || user != null || passwordStdin) {
+                String name = user != null ? user : ask("User: ");
+                return oidc.password(endpoints, name, secret());
+            }
+            Oidc.DeviceAuthorization device = oidc.startDevice(endpoints);
+            String url = device.verificationUriComplete() != null ? device.verificationUriComplete()
+                    : device.verificationUri();
+            if (jsonOutput()) {
+                Map<String, Object> prompt = new LinkedHashMap<>();
+                prompt.put("verificationUri", device.verificationUri());
+                prompt.put("verificationUriComplete", device.verificationUriComplete());
+                prompt.put("userCode", device.userCode());
+                prompt.put("expiresInSeconds", device.expiresInSeconds());
+                env().err().println(Printer.JSON.writeValueAsString(Map.of("deviceLogin", prompt)));
+            } else {
+                env().err().println("To log in, open " + url);
+                env().err().println("and confirm the code " + device.userCode() + " (valid "
+                        + device.expiresInSeconds() / 60 + " min). Waiting...");
+            }
+            env().err().flush();
+            return oidc.awaitDevice(endpoints, device, seconds -> { });
         }
 
         /** The user's record at the tracker, registering it first when this login has none. */
@@ -155,7 +159,9 @@ public final class SessionCommands {
             TokenCache.Login login = credentials().cached();
             boolean ended = false;
             if (login != null) {
-                ended = new Oidc(login.issuer(), login.clientId(), settings().ca()).endSession(login);
+                try (Oidc oidc = new Oidc(login.issuer(), login.clientId(), settings().ca())) {
+                    ended = oidc.endSession(login);
+                }
             }
             boolean forgotten = credentials().cache().delete();
             if (jsonOutput()) {

@@ -103,14 +103,7 @@ public final class SharingCommands {
                 "  p2pfs acl grant /alice/reports group:engineering read,download",
                 "  p2pfs acl revoke /alice/reports group:engineering",
                 "  p2pfs acl set /alice/private --no-inherit user:bob=read"})
-    public static final class Acl implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "acl needs get, set, grant or revoke");
-        }
+    public static final class Acl extends CommandGroup {
 
         @Command(name = "get", description = "Show the path's own ACL, its owner and what you may do there.",
             footerHeading = "%nExamples:%n", footer = {"  p2pfs acl get /alice/reports", "  p2pfs acl get --json /alice/reports"})
@@ -274,16 +267,8 @@ public final class SharingCommands {
             footerHeading = "%nExamples:%n", footer = {"  p2pfs policy get /alice/reports",
                 "  p2pfs policy set /alice/reports conflictStrategy=KEEP_BOTH keepVersions=10",
                 "  p2pfs policy set /alice/reports keepDays=   # no longer set here: inherited"})
-    public static final class Policy implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
+    public static final class Policy extends CommandGroup {
         static final List<String> KEYS = List.of("conflictStrategy", "replicationFactor", "keepVersions", "keepDays");
-
-        @Override
-        public void run() {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "policy needs get or set");
-        }
 
         static void print(CliCommand command, JsonNode policy) {
             if (command.jsonOutput()) {

@@ -39,17 +39,32 @@ public final class ServiceHttp {
 
     private final Vertx vertx;
     private final HttpClient http;
+    private final java.net.http.HttpClient jdk;
     private final Supplier<String> bearer;
     private final Duration timeout;
 
+    /** Calls on Vert.x event loops (the services and the bulk data path share them). */
     public ServiceHttp(Vertx vertx, HttpClient http, Supplier<String> bearer, Duration timeout) {
         this.vertx = vertx;
         this.http = http;
+        this.jdk = null;
         this.bearer = bearer;
         this.timeout = timeout;
     }
 
-    private record Answer(int status, Buffer body) {
+    /**
+     * Calls with the JDK's own HTTP client: no event loops to start, so a short-lived program
+     * (one command line) answers sooner; the JDK's HTTP classes also come with its class data.
+     */
+    public ServiceHttp(java.net.http.HttpClient jdk, Supplier<String> bearer, Duration timeout) {
+        this.vertx = null;
+        this.http = null;
+        this.jdk = jdk;
+        this.bearer = bearer;
+        this.timeout = timeout;
+    }
+
+    private record Answer(int status, byte[] body) {
     }
 
     /**
@@ -75,7 +90,7 @@ public final class ServiceHttp {
                     return null;
                 }
                 try {
-                    return JSON.readValue(answer.body().getBytes(), type);
+                    return JSON.readValue(answer.body(), type);
                 } catch (IOException e) {
                     throw new P2pfsException(502, "Bad Gateway", method + " " + uri + " answered unreadable JSON",
                             Map.of());
@@ -86,6 +101,9 @@ public final class ServiceHttp {
     }
 
     private Answer exchange(HttpMethod method, String uri, Object body, Map<String, String> headers) {
+        if (jdk != null) {
+            return exchangeJdk(method, uri, body, headers);
+        }
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(uri)
                 .setIdleTimeout(timeout.toMillis()).putHeader("Accept", "application/json, application/problem+json");
         String token = bearer.get();
@@ -104,7 +122,7 @@ public final class ServiceHttp {
         }
         CompletableFuture<Answer> answer = EventLoopCall.run(vertx, () -> http.request(options)
                 .compose(request -> content == null ? request.send() : request.send(content))
-                .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes))));
+                .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes.getBytes()))));
         try {
             return answer.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -118,12 +136,58 @@ public final class ServiceHttp {
         }
     }
 
+    /**
+     * Stops the JDK client's selector thread, if this calls through the JDK: a JVM that exits
+     * while a thread waits in native code waits a further 300 ms for it.
+     */
+    public void close() {
+        if (jdk != null) {
+            jdk.shutdownNow();
+        }
+    }
+
+    private Answer exchangeJdk(HttpMethod method, String uri, Object body, Map<String, String> headers) {
+        java.net.http.HttpRequest.Builder request;
+        byte[] content;
+        try {
+            request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri)).timeout(timeout);
+            content = body == null ? null : JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write the request body as JSON", e);
+        } catch (IllegalArgumentException e) {
+            throw new P2pfsException(400, "Bad Request", "not a URL: " + uri, Map.of());
+        }
+        request.header("Accept", "application/json, application/problem+json");
+        String token = bearer.get();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(request::header);
+        if (content != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method.name(), content == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                : java.net.http.HttpRequest.BodyPublishers.ofByteArray(content));
+        try {
+            java.net.http.HttpResponse<byte[]> response = jdk.send(request.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), response.body());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw P2pfsException.unavailable(method + " " + uri + " timed out");
+        } catch (IOException e) {
+            throw P2pfsException.unavailable(method + " " + uri + " failed: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw P2pfsException.unavailable(method + " " + uri + " interrupted");
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static P2pfsException problem(HttpMethod method, String uri, Answer answer) {
         Map<String, Object> problem = new LinkedHashMap<>();
         try {
-            if (answer.body().length() > 0) {
-                problem.putAll(JSON.readValue(answer.body().getBytes(), Map.class));
+            if (answer.body().length > 0) {
+                problem.putAll(JSON.readValue(answer.body(), Map.class));
             }
         } catch (IOException | ClassCastException notJson) {
             // the service answered something other than problem+json: keep the status alone
