@@ -28,7 +28,9 @@ import java.util.Set;
  * Moves (and renames) a file or a directory with everything below it in one transaction. Only
  * the moved entry's row changes: what lies below keeps its rows, so versions, ACLs, policies
  * and locks go along. The source's row is locked first, so of two moves of one source the
- * second finds it gone (404).
+ * second finds it gone (404). Directory moves then take turns, and the target's chain is read
+ * only after that: a directory is never moved below itself, even by two moves that cross. A move
+ * PostgreSQL cancels to break a deadlock is a 409 the caller may retry, and changes nothing.
  */
 @ApplicationScoped
 public class MoveService {
@@ -76,12 +78,19 @@ public class MoveService {
         Set<String> tokens = locks.presentedTokens();
         // Locked as it is first read: the session must not hold the source unlocked beforehand.
         return namespace.findForUpdate(from)
-                .flatMap(locked -> acls.requireChain(from, caller, Permission.DELETE, "move"))
+                .flatMap(locked -> locked != null && locked.isDir()
+                        ? namespace.serializeDirectoryMoves()
+                        : Uni.createFrom().voidItem())
+                .flatMap(v -> acls.requireChain(from, caller, Permission.DELETE, "move"))
                 .flatMap(source -> acls.requireChain(to.parent(), caller, Permission.WRITE, "move")
                         .flatMap(target -> {
                             Entry parent = target.get(target.size() - 1);
                             if (!parent.isDir()) {
                                 throw new Conflict(to.parent() + " is a file, not a directory.");
+                            }
+                            Entry moved = source.get(source.size() - 1);
+                            if (target.stream().anyMatch(above -> above.entryId.equals(moved.entryId))) {
+                                throw new Conflict(to + " is now below " + from + " (moved meanwhile).");
                             }
                             return locks.requireTreeWritable(from, caller.id(), tokens, "move")
                                     .flatMap(v -> locks.requireWritable(to.parent(), caller.id(), tokens, "move"))
@@ -92,7 +101,9 @@ public class MoveService {
                                         }
                                         return apply(source, target, from, to, caller);
                                     });
-                        }));
+                        }))
+                .onFailure(Namespace::concurrentChange).transform(e -> new Conflict(
+                        "Another change to these entries ran at the same moment; nothing was moved. Retry the move."));
     }
 
     private Uni<NamespaceApi.Moved> apply(List<Entry> source, List<Entry> targetParent, FsPath from, FsPath to,

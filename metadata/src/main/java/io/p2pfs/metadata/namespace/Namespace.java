@@ -25,6 +25,10 @@ import org.hibernate.exception.ConstraintViolationException;
 public class Namespace {
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String DEADLOCK_DETECTED = "40P01";
+    private static final String SERIALIZATION_FAILURE = "40001";
+    /** The advisory lock key of directory moves ("p2pfs-mv" in ASCII). */
+    private static final long DIRECTORY_MOVES_KEY = 0x703270_66732d6d76L;
 
     private final NameCodec names;
 
@@ -168,6 +172,29 @@ public class Namespace {
                 .setParameter("id", entry.entryId).executeUpdate())
                 .onFailure(Namespace::nameTaken).transform(e -> new Conflict(target + " already exists."))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Directory moves one at a time (a transaction-level advisory lock): two moves that cross each
+     * other (each into the other's subtree) could otherwise both commit and leave a cycle cut off
+     * from the root. Files have nothing below them and move without it.
+     */
+    public Uni<Void> serializeDirectoryMoves() {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT 1 FROM pg_advisory_xact_lock(:key)", Integer.class).setParameter("key", DIRECTORY_MOVES_KEY)
+                .getSingleResult()).replaceWithVoid();
+    }
+
+    /** PostgreSQL cancelled a statement to break a deadlock, or a serialisable transaction lost. */
+    public static boolean concurrentChange(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String state = cause instanceof PgException pg ? pg.getSqlState()
+                    : cause instanceof ConstraintViolationException constraint ? constraint.getSQLState() : null;
+            if (DEADLOCK_DETECTED.equals(state) || SERIALIZATION_FAILURE.equals(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The unique (parent, name) constraint refused a statement: someone else took the name first. */

@@ -283,4 +283,48 @@ class MoveTests {
             pool.shutdownNow();
         }
     }
+
+    @Test
+    void twoDirectoryMovesThatCrossNeverMakeACycleAndNeverFailWithA500() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 6; round++) {
+                // Each directory into the other: straight (a into b, b into a) and deep (a into b/c).
+                String base = dir + "/cross-" + round;
+                TestCalls.mkdirs(annToken, base + "/a");
+                TestCalls.mkdirs(annToken, base + "/b/c");
+                byte[] inA = random(50_000, 30 + round);
+                byte[] inB = random(50_000, 60 + round);
+                upload(annToken, base + "/a/f.bin", inA).then().statusCode(201);
+                upload(annToken, base + "/b/g.bin", inB).then().statusCode(201);
+                String aTarget = round % 2 == 0 ? base + "/b/a" : base + "/b/c/a";
+                CountDownLatch start = new CountDownLatch(1);
+                Future<Response> first = pool.submit(() -> {
+                    start.await();
+                    return move(annToken, base + "/a", aTarget);
+                });
+                Future<Response> second = pool.submit(() -> {
+                    start.await();
+                    return move(annToken, base + "/b", base + "/a/b");
+                });
+                start.countDown();
+                int aMoved = first.get().statusCode();
+                int bMoved = second.get().statusCode();
+                List<Integer> statuses = List.of(aMoved, bMoved);
+                assertEquals(1, statuses.stream().filter(s -> s == 200).count(), "round " + round + ": " + statuses);
+                assertTrue(statuses.stream().allMatch(s -> s == 200 || s == 404 || s == 409),
+                        "round " + round + ": " + statuses);
+                // Whichever won, both files are reachable from the root under the winner's layout.
+                if (aMoved == 200) {
+                    assertArrayEquals(inA, download(annToken, aTarget + "/f.bin"));
+                    assertArrayEquals(inB, download(annToken, base + "/b/g.bin"));
+                } else {
+                    assertArrayEquals(inA, download(annToken, base + "/a/f.bin"));
+                    assertArrayEquals(inB, download(annToken, base + "/a/b/g.bin"));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
