@@ -14,14 +14,8 @@ import io.p2pfs.cli.commands.PutCommand;
 import io.p2pfs.cli.commands.SessionCommands;
 import io.p2pfs.cli.commands.SharingCommands;
 import io.p2pfs.cli.output.Printer;
-import io.p2pfs.client.P2pfsException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
@@ -112,60 +106,22 @@ public final class P2pfsCli implements Runnable {
         return line;
     }
 
-    private static int report(CliEnvironment environment, Exception failure, CommandLine failed) {
-        Throwable cause = failure instanceof UncheckedIOException unchecked ? unchecked.getCause() : failure;
-        int status;
-        String title;
-        String detail;
-        Map<String, Object> problem = new LinkedHashMap<>();
-        if (cause instanceof P2pfsException service) {
-            status = ExitCodes.ofStatus(service.status());
-            title = service.title();
-            detail = service.detail();
-            problem.putAll(service.problem());
-            problem.putIfAbsent("status", service.status());
-        } else if (cause instanceof CliFailure cli) {
-            status = cli.exitCode();
-            title = cli.title();
-            detail = cli.getMessage();
-        } else if (cause instanceof NoSuchFileException missing) {
-            status = ExitCodes.NOT_FOUND;
-            title = "No such local file";
-            detail = missing.getFile();
-        } else if (cause instanceof AccessDeniedException denied) {
-            status = ExitCodes.OTHER;
-            title = "Local permission denied";
-            detail = denied.getFile();
-        } else if (cause instanceof FileAlreadyExistsException exists) {
-            status = ExitCodes.OTHER;
-            title = "Local file in the way";
-            detail = exists.getFile() + " exists and is not what this needs (a folder, or absent)";
-        } else if (cause instanceof IOException io) {
-            status = ExitCodes.OTHER;
-            title = "I/O error";
-            detail = io.getMessage();
-        } else {
-            status = ExitCodes.OTHER;
-            title = "Failed";
-            detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        }
+    private static int report(CliEnvironment environment, Exception thrown, CommandLine failed) {
+        Failure failure = Failure.of(thrown);
         boolean json = failed.getCommand() instanceof CliCommand command && command.jsonOutput();
+        String line = "p2pfs: " + failure.describe();
         if (json) {
-            problem.putIfAbsent("title", title);
-            problem.putIfAbsent("detail", detail);
-            problem.put("exitCode", status);
             try {
-                environment.err().println(Printer.JSON.writeValueAsString(Map.of("error", problem)));
+                line = Printer.JSON.writeValueAsString(Map.of("error", failure.asJson()));
             } catch (IOException e) {
-                environment.err().println("p2pfs: " + title + ": " + detail);
+                // keep the plain line
             }
-        } else {
-            environment.err().println("p2pfs: " + title + ": " + detail);
         }
+        environment.err().println(line);
         if ("1".equals(environment.variable("P2PFS_DEBUG"))) {
-            cause.printStackTrace(environment.err());
+            thrown.printStackTrace(environment.err());
         }
-        return status;
+        return failure.exitCode();
     }
 
     /** The version of this build, from the jar's resources. */

@@ -11,7 +11,7 @@ import java.util.Base64;
  */
 public final class Jwt {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.p2pfs.client.http.ServiceHttp.JSON;
 
     private Jwt() {
     }

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class Oidc implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.p2pfs.client.http.ServiceHttp.JSON;
     private static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
     private final String issuer;

@@ -1,9 +1,7 @@
 package io.p2pfs.cli.auth;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.p2pfs.client.http.ServiceHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,9 +16,7 @@ import java.util.Optional;
  */
 public final class TokenCache {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = ServiceHttp.JSON;
 
     public record Login(String issuer, String clientId, String tokenEndpoint, String endSessionEndpoint,
             String accessToken, Instant accessExpiresAt, String refreshToken, Instant refreshExpiresAt,

@@ -78,10 +78,9 @@ public final class AuditCommands extends CommandGroup {
             }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode item : items) {
-                rows.add(List.of(item.path("time").asText(item.path("occurredAt").asText("-")),
-                        item.path("actor").asText("-"), item.path("action").asText(item.path("type").asText("-")),
-                        item.path("outcome").asText("-"), item.path("resource").asText("-"),
-                        item.path("eventId").asText(item.path("id").asText("-"))));
+                rows.add(List.of(item.path("time").asText("-"), item.path("actor").asText("-"),
+                        item.path("action").asText("-"), item.path("outcome").asText("-"),
+                        item.path("resource").asText("-"), item.path("id").asText("-")));
             }
             printer().table(List.of("TIME", "ACTOR", "ACTION", "OUTCOME", "RESOURCE", "EVENT"), rows);
             return ExitCodes.OK;
@@ -122,11 +121,8 @@ public final class AuditCommands extends CommandGroup {
         @Override
         protected int execute() throws Exception {
             JsonNode proof = client().inclusionProof(eventId, null);
-            JsonNode headJson = proof.path("treeHead");
-            if (headJson.isMissingNode() || headJson.isNull()) {
-                headJson = client().treeHead();
-            }
-            TreeHead head = OfflineVerifier.parseHead(headJson);
+            // Without a tree size the service proves against its latest signed head and sends it along.
+            TreeHead head = OfflineVerifier.parseHead(proof.path("treeHead"));
             String keyText = key;
             boolean pinned = keyText != null;
             if (keyText == null) {

@@ -1,8 +1,7 @@
 package io.p2pfs.cli.commands;
 
-import io.p2pfs.cli.CliFailure;
 import io.p2pfs.cli.ExitCodes;
-import io.p2pfs.client.P2pfsException;
+import io.p2pfs.cli.Failure;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,38 +45,14 @@ final class Batch {
                 try {
                     done.add(futures.get(i).get());
                 } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    int code = exitCode(cause);
-                    exitCode = exitCode == ExitCodes.OK ? code : exitCode;
-                    err.println("p2pfs: " + describe.apply(items.get(i)) + ": " + describe(cause));
+                    Failure failure = Failure.of(e.getCause());
+                    exitCode = exitCode == ExitCodes.OK ? failure.exitCode() : exitCode;
+                    err.println("p2pfs: " + describe.apply(items.get(i)) + ": " + failure.describe());
                 }
             }
             return new Outcome<>(done, exitCode);
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    static int exitCode(Throwable failure) {
-        if (failure instanceof P2pfsException service) {
-            return ExitCodes.ofStatus(service.status());
-        }
-        if (failure instanceof CliFailure cli) {
-            return cli.exitCode();
-        }
-        if (failure instanceof java.nio.file.NoSuchFileException) {
-            return ExitCodes.NOT_FOUND;
-        }
-        return ExitCodes.OTHER;
-    }
-
-    static String describe(Throwable failure) {
-        if (failure instanceof P2pfsException service) {
-            return service.title() + ": " + service.detail();
-        }
-        if (failure instanceof CliFailure cli) {
-            return cli.title() + ": " + cli.getMessage();
-        }
-        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
 }

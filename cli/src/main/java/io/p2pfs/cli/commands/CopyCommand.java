@@ -3,7 +3,6 @@ package io.p2pfs.cli.commands;
 import io.p2pfs.cli.CliFailure;
 import io.p2pfs.cli.output.Progress;
 import io.p2pfs.cli.output.Sizes;
-import io.p2pfs.client.P2pfsException;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.transfer.Downloader;
 import io.p2pfs.client.transfer.Uploader;
@@ -18,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -130,19 +131,21 @@ public final class CopyCommand extends CliCommand {
             done.put("version", outcome.result().version());
             done.put("chunksSent", outcome.result().chunksSent());
             return done;
-        } catch (Exception e) {
+        } catch (IOException brokenPipe) {
+            // The upload reads a pipe the download feeds: when the pipe breaks, the download's
+            // failure (refused, unavailable) is the one that says why.
             transfer.failed();
-            reading.cancel(true);
-            if (reading.isCompletedExceptionally() && !(e instanceof P2pfsException)) {
-                try {
-                    reading.join();
-                } catch (java.util.concurrent.CompletionException failed) {
-                    if (failed.getCause() instanceof RuntimeException cause) {
-                        throw cause;
-                    }
+            try {
+                reading.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException failed) {
+                if (failed.getCause() instanceof RuntimeException cause) {
+                    throw cause;
                 }
             }
-            throw e;
+            throw brokenPipe;
+        } catch (RuntimeException refused) {
+            transfer.failed();
+            throw refused;
         }
     }
 }

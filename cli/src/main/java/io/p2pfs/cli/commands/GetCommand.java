@@ -1,6 +1,5 @@
 package io.p2pfs.cli.commands;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.cli.CliFailure;
 import io.p2pfs.cli.ExitCodes;
 import io.p2pfs.cli.output.Printer;
@@ -185,7 +184,7 @@ public final class GetCommand extends CliCommand {
             hashPrefix(part, have, sha256);
         }
         Progress.Transfer transfer = progress.start(item.remote(), first.size());
-        transfer.skip(have);
+        transfer.add(have);
         try (OutputStream file = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             OutputStream sink = transfer.meter(new BufferedOutputStream(file, 1 << 16));
@@ -246,9 +245,8 @@ public final class GetCommand extends CliCommand {
 
     private static PartRecord readRecord(Path record) {
         try {
-            JsonNode json = Printer.JSON.readTree(record.toFile());
-            return new PartRecord(json.path("path").asText(), json.path("version").asInt(), json.path("etag").asText(),
-                    json.path("size").asLong());
+            PartRecord part = Printer.JSON.readValue(record.toFile(), PartRecord.class);
+            return part.path() == null || part.etag() == null ? null : part;
         } catch (IOException damaged) {
             return null;
         }

@@ -59,7 +59,7 @@ public final class SessionCommands {
                 login = authenticate(oidc);
             }
             credentials().remember(login);
-            Access.User registered = register(login);
+            Access.User registered = register();
             credentials().remember(credentials().cached().withUserId(registered.userId()));
             if (jsonOutput()) {
                 Map<String, Object> answer = new LinkedHashMap<>();
@@ -101,7 +101,7 @@ public final class SessionCommands {
         }
 
         /** The user's record at the tracker, registering it first when this login has none. */
-        private Access.User register(TokenCache.Login login) {
+        private Access.User register() {
             try {
                 return client().me();
             } catch (P2pfsException e) {

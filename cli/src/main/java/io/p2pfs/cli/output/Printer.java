@@ -2,8 +2,7 @@ package io.p2pfs.cli.output;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.p2pfs.client.http.ServiceHttp;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,9 +13,8 @@ import java.util.List;
 /** What a command prints: JSON for scripts ({@code --json}), or lines and aligned columns for people. */
 public final class Printer {
 
-    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    /** The client library's mapper: ISO-8601 instants, unknown members ignored. */
+    public static final ObjectMapper JSON = ServiceHttp.JSON;
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());

@@ -79,12 +79,6 @@ public final class Progress implements AutoCloseable {
             doneBytes.addAndGet(bytes);
         }
 
-        /** Starts counting at {@code bytes} already there (a resumed download). */
-        public void skip(long bytes) {
-            moved.addAndGet(bytes);
-            doneBytes.addAndGet(bytes);
-        }
-
         public void done() {
             finish("done");
         }
