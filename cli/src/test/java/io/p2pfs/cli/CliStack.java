@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -53,7 +52,7 @@ final class CliStack {
         }
     }
 
-    private CliStack() {
+    private CliStack() throws IOException {
         issuer = new TestIssuer()
                 .user("alice", "alice-secret", USER)
                 .user("bob", "bob-secret", USER, "finance")
@@ -63,12 +62,12 @@ final class CliStack {
         metadataDatabase = TestPostgres.shared().createDatabase("p2pfs_test_cli_metadata");
         Map<String, String> env = ServiceProcess.testEnvironment(metadataDatabase);
         env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(freePort()));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(KafkaBroker.freePort()));
         env.put("P2PFS_TRACKER_URL", tracker.url());
         env.put("P2PFS_MASTER_KEY", "Y2xpLXRlc3RzLW9ubHktbWFzdGVyLWtleS0zMi1ieXRlcw==");
         metadata = ServiceProcess.start("metadata", env, Duration.ofSeconds(180));
         for (int i = 1; i <= 3; i++) {
-            peers.add(TestPeerProcess.start("z" + i, freePort(), TestRunCleanup.scratchDir("p2pfs-test-cli-peer-"),
+            peers.add(TestPeerProcess.start("z" + i, KafkaBroker.freePort(), TestRunCleanup.scratchDir("p2pfs-test-cli-peer-"),
                     metadata.url()));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM nodes WHERE state = 'UP'") >= 3);
@@ -77,7 +76,11 @@ final class CliStack {
     static synchronized CliStack shared() {
         if (shared == null) {
             KafkaBroker.shared();
-            shared = new CliStack();
+            try {
+                shared = new CliStack();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the services of the command's tests", e);
+            }
         }
         return shared;
     }
@@ -129,14 +132,6 @@ final class CliStack {
             return rows.getLong(1);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -90,13 +90,13 @@ class ExitCodesIT {
     }
 
     @Test
-    void anUnreachableServiceExitsSeven() {
+    void anUnreachableServiceExitsSeven() throws Exception {
         Map<String, String> env = new HashMap<>(stack.environment(alice));
-        env.put("P2PFS_METADATA_URL", "http://127.0.0.1:" + CliStack.freePort());
+        env.put("P2PFS_METADATA_URL", "http://127.0.0.1:" + io.p2pfs.testing.KafkaBroker.freePort());
         CliStack.Run run = stack.run(env, alice, new ByteArrayInputStream(new byte[0]), "ls", "/alice");
         assertExit(ExitCodes.UNAVAILABLE, run);
         Map<String, String> noIssuer = new HashMap<>(stack.environment(alice));
-        noIssuer.put("P2PFS_ISSUER_URL", "http://127.0.0.1:" + CliStack.freePort() + "/realms/p2pfs");
+        noIssuer.put("P2PFS_ISSUER_URL", "http://127.0.0.1:" + io.p2pfs.testing.KafkaBroker.freePort() + "/realms/p2pfs");
         assertExit(ExitCodes.UNAVAILABLE, stack.run(noIssuer, alice, new ByteArrayInputStream(new byte[0]),
                 "login", "--password", "-u", "alice", "--password-stdin"));
     }

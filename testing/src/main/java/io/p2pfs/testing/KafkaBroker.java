@@ -211,7 +211,8 @@ public final class KafkaBroker {
         }
     }
 
-    static int freePort() throws IOException {
+    /** A TCP port free on this machine right now, for a process a test starts. */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
