@@ -355,17 +355,10 @@ def command_line():
         expect("carol finds bob's refusals with p2pfs audit search", len(denied) >= 1, True)
         status, _, _ = p2pfs(carol, "--quiet", "audit", "verify")
         expect("p2pfs audit verify", status, 0)
-        call("POST", f"{AUDIT}/api/v1/audit/tree-heads", login_token("carol"))
+        call("POST", f"{AUDIT}/api/v1/audit/tree-heads", login("carol"))
         status, out, _ = p2pfs(carol, "audit", "prove", "--json", denied[0]["id"])
         expect("p2pfs audit prove checks the inclusion proof locally",
                (status, json.loads(out).get("verified") if status == 0 else out), (0, True))
-
-
-def login_token(user):
-    form = urllib.parse.urlencode({"grant_type": "password", "client_id": "p2pfs-cli", "username": user,
-                                   "password": user + "-secret", "scope": "openid"}).encode()
-    return json.loads(call("POST", KEYCLOAK + "/protocol/openid-connect/token", body=form,
-                           content_type="application/x-www-form-urlencoded")[1])["access_token"]
 
 
 if __name__ == "__main__":
