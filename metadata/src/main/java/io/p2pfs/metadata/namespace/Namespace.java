@@ -187,22 +187,20 @@ public class Namespace {
 
     /** PostgreSQL cancelled a statement to break a deadlock, or a serialisable transaction lost. */
     public static boolean concurrentChange(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String state = cause instanceof PgException pg ? pg.getSqlState()
-                    : cause instanceof ConstraintViolationException constraint ? constraint.getSQLState() : null;
-            if (DEADLOCK_DETECTED.equals(state) || SERIALIZATION_FAILURE.equals(state)) {
-                return true;
-            }
-        }
-        return false;
+        return failedWith(failure, DEADLOCK_DETECTED, SERIALIZATION_FAILURE);
     }
 
     /** The unique (parent, name) constraint refused a statement: someone else took the name first. */
     static boolean nameTaken(Throwable failure) {
+        return failedWith(failure, UNIQUE_VIOLATION);
+    }
+
+    /** Whether PostgreSQL refused a statement with one of these SQL states, however it was wrapped. */
+    private static boolean failedWith(Throwable failure, String... states) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-                    || cause instanceof ConstraintViolationException constraint
-                    && UNIQUE_VIOLATION.equals(constraint.getSQLState())) {
+            String state = cause instanceof PgException pg ? pg.getSqlState()
+                    : cause instanceof ConstraintViolationException constraint ? constraint.getSQLState() : null;
+            if (state != null && java.util.Arrays.asList(states).contains(state)) {
                 return true;
             }
         }
