@@ -309,14 +309,14 @@ def command_line():
         # bob logs in with the device grant: the command shows a URL and a code, the browser approves.
         env = dict(os.environ, P2PFS_CONFIG_DIR=bob, P2PFS_CA=CA, P2PFS_ISSUER_URL=KEYCLOAK,
                    P2PFS_METADATA_URL=METADATA, P2PFS_TRACKER_URL=TRACKER, P2PFS_AUDIT_URL=AUDIT)
-        login = subprocess.Popen([os.path.join(ROOT, "bin", "p2pfs"), "login", "--json"], env=env, cwd=bob,
+        device = subprocess.Popen([os.path.join(ROOT, "bin", "p2pfs"), "login", "--json"], env=env, cwd=bob,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        prompt = json.loads(login.stderr.readline())["deviceLogin"]
+        prompt = json.loads(device.stderr.readline())["deviceLogin"]
         expect("p2pfs login shows a device code", bool(prompt.get("userCode")), True)
         expect("bob approves the code on Keycloak's own pages",
                approve_device(prompt["verificationUriComplete"], "bob"), True)
-        out, err = login.communicate(timeout=120)
-        expect("p2pfs login (device grant) completes for bob", (login.returncode, json.loads(out).get("login")),
+        out, err = device.communicate(timeout=120)
+        expect("p2pfs login (device grant) completes for bob", (device.returncode, json.loads(out).get("login")),
                (0, "bob"))
         p2pfs(carol, "login", "--password", "-u", "carol", "--password-stdin", stdin="carol-secret\n",
               check="p2pfs login --password (carol)")
