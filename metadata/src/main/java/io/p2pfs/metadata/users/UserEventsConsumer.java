@@ -2,25 +2,36 @@ package io.p2pfs.metadata.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.p2pfs.metadata.core.ReliableConsumer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Learns registrations from the tracker's {@code user.registered} events; replays are harmless. */
+/**
+ * Learns registrations from the tracker's {@code user.registered} events; replays are harmless.
+ * A record is acknowledged only once stored ({@link ReliableConsumer}).
+ */
 @ApplicationScoped
 public class UserEventsConsumer {
 
     public static final String CHANNEL = "user-events";
 
     private final ObjectMapper json;
+    private final ReliableConsumer reliably;
 
-    public UserEventsConsumer(ObjectMapper json) {
+    public UserEventsConsumer(ObjectMapper json, ReliableConsumer reliably) {
         this.json = json;
+        this.reliably = reliably;
     }
 
     @Incoming(CHANNEL)
-    public Uni<Void> apply(String payload) {
+    public Uni<Void> consume(Message<String> message) {
+        return reliably.apply(CHANNEL, message, () -> apply(message.getPayload()));
+    }
+
+    Uni<Void> apply(String payload) {
         JsonNode details;
         try {
             details = json.readTree(payload).path("data").path("details");
