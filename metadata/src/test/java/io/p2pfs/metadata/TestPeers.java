@@ -27,7 +27,7 @@ public final class TestPeers {
 
     private static final List<Peer> PEERS = new ArrayList<>();
 
-    static final class Peer {
+    public static final class Peer {
         final String zone;
         final int port;
         final Path dataDir;
@@ -39,20 +39,38 @@ public final class TestPeers {
             this.dataDir = dataDir;
         }
 
-        String url() {
+        public String url() {
             return "http://127.0.0.1:" + port;
         }
 
-        void start() {
+        public void start() {
             process = io.p2pfs.testing.TestPeerProcess.start(zone, port, dataDir, MetadataTestResource.url);
         }
 
-        void stop() {
+        public void stop() {
             process.stop();
         }
 
+        /** {@code kill -9}: the peer vanishes without a word to anyone. */
+        public void kill() {
+            process.kill();
+        }
+
+        public boolean running() {
+            return process != null && process.isAlive();
+        }
+
+        /** The node id the tracker gave this peer, as the metadata service knows it. */
+        public String nodeId() {
+            List<String> ids = rows("SELECT CAST(node_id AS text) FROM nodes WHERE url = '" + url() + "'");
+            if (ids.isEmpty()) {
+                throw new IllegalStateException("peer " + url() + " is not known to the metadata service");
+            }
+            return ids.get(0);
+        }
+
         /** Every chunk file this peer holds. */
-        List<Path> chunkFiles() {
+        public List<Path> chunkFiles() {
             try (Stream<Path> files = Files.walk(dataDir)) {
                 return files.filter(Files::isRegularFile).toList();
             } catch (IOException e) {
@@ -64,7 +82,11 @@ public final class TestPeers {
     private TestPeers() {
     }
 
-    /** The first {@code count} peers (zones z1, z2, z3, z1, …), started on first use. */
+    /**
+     * The first {@code count} peers (zones z1, z2, z3, z1, …), started on first use. A test that
+     * starts more than the four most tests use stops the extra ones when it is done, since some
+     * tests count the peers that are UP.
+     */
     public static synchronized List<Peer> atLeast(int count) {
         while (PEERS.size() < count) {
             Peer peer = new Peer("z" + (PEERS.size() % 3 + 1), MetadataTestResource.freePort(),
@@ -72,8 +94,56 @@ public final class TestPeers {
             peer.start();
             PEERS.add(peer);
         }
+        List<Peer> wanted = List.copyOf(PEERS.subList(0, count));
+        for (Peer peer : wanted) {
+            if (!peer.running()) {
+                peer.start();
+            }
+        }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> upInMetadata() >= count);
-        return List.copyOf(PEERS.subList(0, count));
+        return wanted;
+    }
+
+    /** The peers among the first {@code count} whose disk holds {@code chunkId} (in store or quarantine). */
+    public static List<Peer> holding(String chunkId, int count) {
+        return atLeast(count).stream().filter(peer -> peer.chunkFiles().stream()
+                .anyMatch(file -> file.getFileName().toString().startsWith(chunkId))).toList();
+    }
+
+    /** How many of all started peers keep {@code chunkId} in their store (quarantine not counted). */
+    public static synchronized long disksHolding(String chunkId) {
+        return PEERS.stream().filter(peer -> peer.chunkFiles().stream()
+                .anyMatch(file -> file.getFileName().toString().equals(chunkId)
+                        && !file.getParent().getFileName().toString().equals("quarantine"))).count();
+    }
+
+    /** Of the first {@code count} peers (outside {@code exceptZones}), the one holding the most of {@code chunkIds}. */
+    public static Peer holdingMost(List<String> chunkIds, int count, String... exceptZones) {
+        Peer best = null;
+        long most = -1;
+        for (Peer peer : atLeast(count)) {
+            if (List.of(exceptZones).contains(peer.zone)) {
+                continue;
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            peer.chunkFiles().forEach(file -> names.add(file.getFileName().toString()));
+            long held = chunkIds.stream().filter(names::contains).count();
+            if (held > most) {
+                most = held;
+                best = peer;
+            }
+        }
+        return best;
+    }
+
+    /** Stops the peers beyond the first four (some tests count the peers that are UP). */
+    public static synchronized void stopExtras() {
+        for (Peer peer : PEERS.subList(Math.min(4, PEERS.size()), PEERS.size())) {
+            if (peer.running()) {
+                peer.stop();
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> upInMetadata() <= 4);
     }
 
     /** Waits until the metadata service sees exactly {@code expected} of the test's peers UP. */
@@ -85,7 +155,7 @@ public final class TestPeers {
         return count("SELECT count(*) FROM nodes WHERE state = 'UP'");
     }
 
-    static List<String> rows(String sql) {
+    public static List<String> rows(String sql) {
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         List<String> rows = new ArrayList<>();
         try (Connection connection = TestPostgres.shared().connect(database);
@@ -101,7 +171,7 @@ public final class TestPeers {
     }
 
     /** Runs a statement on the service's database (to age a row, say). */
-    static void execute(String sql) {
+    public static void execute(String sql) {
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         try (Connection connection = TestPostgres.shared().connect(database);
                 PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -90,6 +90,19 @@ public final class ServiceProcess {
         return home.resolve("service.log");
     }
 
+    /** Kills the process at once ({@code SIGKILL}): no shutdown hook runs, nothing is flushed. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     public void stop() {
         if (!process.isAlive()) {
             return;

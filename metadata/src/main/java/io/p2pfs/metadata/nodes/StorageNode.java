@@ -26,7 +26,7 @@ public class StorageNode extends PanacheEntityBase {
     @Column(name = "capacity_bytes", nullable = false)
     public long capacityBytes;
 
-    /** UP, DOWN or DRAINING, as the tracker says. */
+    /** UP, DOWN or DRAINING, as the tracker says; REMOVED once drained. */
     @Column(nullable = false)
     public String state;
 
@@ -37,7 +37,27 @@ public class StorageNode extends PanacheEntityBase {
     @Column(name = "public_key")
     public String publicKey;
 
+    /** Since when the node is DOWN without a break; null while it is not DOWN. */
+    @Column(name = "down_since")
+    public Instant downSince;
+
+    /** When repair gave the node's replicas up for lost (DOWN past the grace period); null once it is back. */
+    @Column(name = "lost_at")
+    public Instant lostAt;
+
+    /** When the chunks of a DRAINING node were queued to be copied elsewhere. */
+    @Column(name = "drain_queued_at")
+    public Instant drainQueuedAt;
+
+    /** When a drained node was removed: it holds nothing this service counts on any more. */
+    @Column(name = "removed_at")
+    public Instant removedAt;
+
     public boolean isUp() {
         return "UP".equals(state);
+    }
+
+    public boolean isRemoved() {
+        return removedAt != null;
     }
 }

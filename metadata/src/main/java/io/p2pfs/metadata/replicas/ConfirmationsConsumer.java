@@ -4,18 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.p2pfs.common.chunks.ChunkId;
 import io.p2pfs.common.events.EventTypes;
+import io.p2pfs.metadata.core.ReliableConsumer;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Records what peers report on {@code p2pfs.chunks.confirmations}: a stored replica becomes
- * CONFIRMED; a failed placement or a corrupt replica is marked BAD and the chunk is re-placed.
- * Each event commits before its offset; replays are harmless (the updates are idempotent).
+ * CONFIRMED, a deleted one goes; a failed placement or a corrupt replica is marked BAD and the
+ * chunk queued for repair. Each event commits before it is acknowledged ({@link ReliableConsumer});
+ * replays are harmless (the updates are idempotent).
  */
 @ApplicationScoped
 public class ConfirmationsConsumer {
@@ -24,15 +26,20 @@ public class ConfirmationsConsumer {
 
     private final ObjectMapper json;
     private final ReplicaDirectory replicas;
+    private final ReliableConsumer reliably;
 
-    public ConfirmationsConsumer(ObjectMapper json, ReplicaDirectory replicas) {
+    public ConfirmationsConsumer(ObjectMapper json, ReplicaDirectory replicas, ReliableConsumer reliably) {
         this.json = json;
         this.replicas = replicas;
+        this.reliably = reliably;
     }
 
     @Incoming(CHANNEL)
-    @WithTransaction
-    public Uni<Void> apply(String payload) {
+    public Uni<Void> consume(Message<String> message) {
+        return reliably.apply(CHANNEL, message, () -> Panache.withTransaction(() -> apply(message.getPayload())));
+    }
+
+    Uni<Void> apply(String payload) {
         JsonNode event;
         try {
             event = json.readTree(payload);
@@ -59,7 +66,7 @@ public class ConfirmationsConsumer {
             case EventTypes.CHUNK_DELETED -> session.createNativeQuery(
                     "DELETE FROM replicas WHERE chunk_id = :id AND node_id = :node")
                     .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate().replaceWithVoid();
-            case EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED -> replicas.replaceReplica(session,
+            case EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED -> replicas.markBad(session,
                     chunkId, nodeId, type + ": " + data.path("reason").asText("no reason given"));
             default -> Uni.createFrom().voidItem();
         });

@@ -74,6 +74,12 @@ public class PlacementPlanner {
                 tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()), size);
     }
 
+    /** A request that {@code nodeId} delete its copy of {@code chunkId}, with the delete token that proves it. */
+    public ChunkEvents.DeleteRequested deletion(String chunkId, UUID nodeId) {
+        return new ChunkEvents.DeleteRequested(chunkId, nodeId.toString(),
+                tokens.sign(chunkId, ChunkTokens.Op.delete, nodeId));
+    }
+
     /** A read token for each given replica of a chunk. */
     public String readToken(String chunkId, UUID nodeId) {
         return tokens.sign(chunkId, ChunkTokens.Op.read, nodeId);

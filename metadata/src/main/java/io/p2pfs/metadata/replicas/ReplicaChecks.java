@@ -129,7 +129,7 @@ public class ReplicaChecks {
         foundBad.increment();
         String verdict = "checked after a report (" + reason + "): " + why;
         Db.await(() -> Panache.withTransaction(() -> Panache.getSession()
-                .flatMap(session -> replicas.replaceReplica(session, chunkId, nodeId, verdict))));
+                .flatMap(session -> replicas.markBad(session, chunkId, nodeId, verdict))));
         return Verdict.BAD;
     }
 

@@ -13,29 +13,27 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Replica bookkeeping: which nodes hold which chunk, whose data (convergence domain) holds it,
- * the live nodes placement chooses from, and re-placement of a chunk that lost a replica (a bad
- * replica confirmed by a check, a corrupt report, a failed placement). Every lookup takes a whole
- * batch of chunks in one query. All methods run in the caller's transaction.
+ * the live nodes placement chooses from, bad replicas (queued for repair), and the placement and
+ * delete requests sent to nodes. Every lookup takes a whole batch of chunks in one query. All
+ * methods run in the caller's transaction.
  */
 @ApplicationScoped
 public class ReplicaDirectory {
 
-    private final PlacementPlanner planner;
     private final Outbox outbox;
+    private final RepairQueue queue;
 
-    public ReplicaDirectory(PlacementPlanner planner, Outbox outbox) {
-        this.planner = planner;
+    public ReplicaDirectory(Outbox outbox, RepairQueue queue) {
         this.outbox = outbox;
+        this.queue = queue;
     }
 
     /** A place a chunk can be read from. */
@@ -135,14 +133,16 @@ public class ReplicaDirectory {
         }
         return session.createNativeQuery("SELECT r.chunk_id, CAST(n.node_id AS text), n.url, r.state, n.state "
                 + "FROM replicas r JOIN nodes n ON n.node_id = r.node_id "
-                + "WHERE r.chunk_id = ANY(string_to_array(:ids, ',')) AND r.state <> 'BAD'", Object[].class)
+                + "WHERE r.chunk_id = ANY(string_to_array(:ids, ',')) AND r.state IN ('CONFIRMED', 'PENDING')",
+                Object[].class)
                 .setParameter("ids", String.join(",", chunkIds)).getResultList()
                 .map(rows -> {
                     Map<String, List<Source>> byChunk = new HashMap<>();
                     for (Object[] row : rows) {
                         byChunk.computeIfAbsent((String) row[0], id -> new ArrayList<>()).add(new Source(
                                 UUID.fromString((String) row[1]), (String) row[2], "CONFIRMED".equals(row[3]),
-                                "UP".equals(row[4])));
+                                // a draining node keeps serving reads until it is removed
+                                "UP".equals(row[4]) || "DRAINING".equals(row[4])));
                     }
                     // Equally good replicas in random order: reads spread over them, and a bad
                     // replica cannot hide behind a good one that is always asked first.
@@ -161,47 +161,53 @@ public class ReplicaDirectory {
     /** Whether {@code nodeId} is recorded as holding {@code chunkId} (pending or confirmed). */
     public Uni<Boolean> holds(Mutiny.Session session, String chunkId, UUID nodeId) {
         return session.createNativeQuery("SELECT count(*) FROM replicas WHERE chunk_id = :id AND node_id = :node "
-                + "AND state <> 'BAD'", Long.class).setParameter("id", chunkId).setParameter("node", nodeId)
+                + "AND state IN ('CONFIRMED', 'PENDING')", Long.class).setParameter("id", chunkId).setParameter("node", nodeId)
                 .getSingleResult().map(n -> n > 0);
     }
 
-    /** Records that {@code nodeId} holds {@code chunkId} durably. */
+    /**
+     * Records that {@code nodeId} holds {@code chunkId} durably; a copy already being deleted
+     * stays so (a late confirmation does not bring it back).
+     */
     public Uni<Integer> confirm(Mutiny.Session session, String chunkId, UUID nodeId) {
         return session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
                 + "SELECT :id, :node, 'CONFIRMED', now() WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id) "
-                + "ON CONFLICT (chunk_id, node_id) DO UPDATE SET state = 'CONFIRMED', updated_at = now()")
+                + "ON CONFLICT (chunk_id, node_id) DO UPDATE SET state = 'CONFIRMED', updated_at = now() "
+                + "WHERE replicas.state <> 'DELETING'")
                 .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate();
     }
 
     /**
-     * Marks the replica on {@code badNode} BAD and asks another live node to pull the chunk from
-     * a good replica, so the chunk returns to its replication factor.
+     * Marks the replica on {@code badNode} BAD (it serves and counts for nothing from now on) and
+     * queues the chunk for repair, which copies it from a good replica and then deletes the bad one.
      */
-    public Uni<Void> replaceReplica(Mutiny.Session session, String chunkId, UUID badNode, String reason) {
+    public Uni<Void> markBad(Mutiny.Session session, String chunkId, UUID badNode, String reason) {
         return session.createNativeQuery("UPDATE replicas SET state = 'BAD', updated_at = now() "
-                + "WHERE chunk_id = :id AND node_id = :node")
+                + "WHERE chunk_id = :id AND node_id = :node AND state <> 'DELETING'")
                 .setParameter("id", chunkId).setParameter("node", badNode).executeUpdate()
-                .flatMap(updated -> sources(session, chunkId))
-                .flatMap(sources -> liveCandidates().flatMap(candidates -> {
-                    Source source = sources.stream().filter(s -> s.confirmed() && s.up()).findFirst().orElse(null);
-                    if (source == null) {
-                        Log.warnf("Chunk %s has no good replica left to copy from", chunkId);
-                        return Uni.createFrom().voidItem();
-                    }
-                    Set<UUID> holding = new HashSet<>();
-                    sources.forEach(s -> holding.add(s.nodeId()));
-                    holding.add(badNode);
-                    Placement.Candidate target = Placement.rank(chunkId, candidates).stream()
-                            .filter(c -> !holding.contains(c.nodeId())).findFirst().orElse(null);
-                    if (target == null) {
-                        Log.warnf("No live node can take a new replica of chunk %s", chunkId);
-                        return Uni.createFrom().voidItem();
-                    }
-                    return requestPlacements(session,
-                            List.of(planner.request(chunkId, source.nodeId(), source.url(), target, 0)))
-                            .invoke(() -> Log.infof("Re-placing chunk %s on %s (%s)", chunkId, target.nodeId(),
-                                    reason));
-                }));
+                .flatMap(updated -> queue.enqueue(session, List.of(chunkId), reason))
+                .invoke(queued -> Log.infof("Replica of chunk %s on node %s is bad (%s); chunk queued for repair",
+                        chunkId, badNode, reason))
+                .replaceWithVoid();
+    }
+
+    /**
+     * Marks replicas DELETING (they count and serve nothing from now on) and asks their nodes to
+     * delete them ({@code chunk.delete-requested} with a delete token each); a row goes when its
+     * node confirms {@code chunk.deleted}.
+     */
+    public Uni<Void> requestDeletions(Mutiny.Session session, List<ChunkEvents.DeleteRequested> requests) {
+        if (requests.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        String chunks = String.join(",", requests.stream().map(ChunkEvents.DeleteRequested::chunkId).toList());
+        String nodes = String.join(",", requests.stream().map(ChunkEvents.DeleteRequested::targetNodeId).toList());
+        return session.createNativeQuery("UPDATE replicas r SET state = 'DELETING', updated_at = now() "
+                + "FROM unnest(string_to_array(:c, ','), string_to_array(:n, ',')) AS t(c, n) "
+                + "WHERE r.chunk_id = t.c AND r.node_id = CAST(t.n AS uuid)")
+                .setParameter("c", chunks).setParameter("n", nodes).executeUpdate()
+                .flatMap(n -> outbox.recordAll(requests.stream().map(r -> new Outbox.Draft(Topics.CHUNK_PLACEMENTS,
+                        r.targetNodeId(), EventTypes.CHUNK_DELETE_REQUESTED, "chunk:" + r.chunkId(), r)).toList()));
     }
 
     /** Records pending replicas and their {@code chunk.placement-requested} events, in two statements. */

@@ -191,12 +191,22 @@ public final class ChunkStore {
         return inventory.containsKey(chunkId.hex());
     }
 
-    /** Removes a chunk; false when it was not here. */
+    /**
+     * Removes a chunk, and any copy of it in quarantine (metadata asks for the delete once the
+     * chunk is whole elsewhere, so the corrupt copy kept for inspection has served); false when
+     * neither was here.
+     */
     public boolean delete(ChunkId chunkId) throws IOException {
         synchronized (lockFor(chunkId.hex())) {
+            boolean removed = false;
+            try (var quarantinedCopies = Files.newDirectoryStream(quarantineDir, chunkId.hex() + ".*")) {
+                for (Path copy : quarantinedCopies) {
+                    removed |= Files.deleteIfExists(copy);
+                }
+            }
             Long size = inventory.remove(chunkId.hex());
             if (size == null) {
-                return false;
+                return removed;
             }
             Files.deleteIfExists(pathOf(chunkId.hex()));
             usedBytes.addAndGet(-size);
