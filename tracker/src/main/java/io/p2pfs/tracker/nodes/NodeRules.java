@@ -70,7 +70,7 @@ final class NodeRules {
         try {
             return NodeState.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("state must be one of UP, DOWN, DRAINING.");
+            throw new BadRequest("state must be one of UP, DOWN, DRAINING, REMOVED.");
         }
     }
 

@@ -47,7 +47,7 @@ public class NodeService {
     /**
      * Registers a node by URL; the same URL again (a restarted peer) keeps its node id, takes the
      * zone, capacity and public key it sends now, counts as a fresh heartbeat and brings a DOWN
-     * node back UP.
+     * node back UP (a REMOVED one too: it joins again, holding nothing counted on).
      */
     @WithTransaction
     public Uni<Registered> register(NodeApi.RegisterNodeRequest request, String actor, String clientAddress) {
@@ -72,7 +72,7 @@ public class NodeService {
                                 node.capacityBytes = request.capacityBytes();
                                 node.lastHeartbeatAt = now;
                                 node.publicKey = key;
-                                if (previous == NodeState.DOWN) {
+                                if (previous == NodeState.DOWN || previous == NodeState.REMOVED) {
                                     node.state = NodeState.UP;
                                     node.stateChangedAt = now;
                                 }
@@ -106,20 +106,37 @@ public class NodeService {
         });
     }
 
-    /** Marks a node DRAINING (idempotent). */
+    /** Marks a node DRAINING (idempotent; a removed node stays removed). */
     @WithTransaction
     public Uni<Node> drain(UUID nodeId, String actor, String clientAddress) {
         return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
             if (node == null) {
                 throw new NotFound("No node " + nodeId + ".");
             }
-            if (node.state == NodeState.DRAINING) {
+            if (node.state == NodeState.DRAINING || node.state == NodeState.REMOVED) {
                 return Uni.createFrom().item(node);
             }
             NodeState previous = node.state;
             node.state = NodeState.DRAINING;
             node.stateChangedAt = now();
             return record(EventTypes.NODE_DRAINING, node, previous, actor, clientAddress).replaceWith(node);
+        });
+    }
+
+    /**
+     * A DRAINING node the metadata service announced as removed becomes REMOVED (no event of its
+     * own: {@code node.removed} is the event). Anything else is left as it is; answers whether the
+     * node changed.
+     */
+    @WithTransaction
+    public Uni<Boolean> removed(UUID nodeId) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).map(node -> {
+            if (node == null || node.state != NodeState.DRAINING) {
+                return false;
+            }
+            node.state = NodeState.REMOVED;
+            node.stateChangedAt = now();
+            return true;
         });
     }
 

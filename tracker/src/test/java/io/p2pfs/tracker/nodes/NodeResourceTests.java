@@ -184,6 +184,44 @@ class NodeResourceTests {
     }
 
     @Test
+    void aDrainedNodeIsRemovedWhenTheMetadataServiceSaysSoAndJoinsAgainWhenItRegisters() throws Exception {
+        String url = peerUrl();
+        String nodeId = register(url, "z2");
+        String other = register(peerUrl(), "z3");
+        given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId).then().statusCode(200);
+        given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + other).then().statusCode(200);
+        // Only the metadata service decides that a drain is over: the same event from a peer is ignored.
+        publishRemoved(other, "/p2pfs/peer-agent");
+        publishRemoved(nodeId, "/p2pfs/metadata");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(ADMIN)
+                .get("/api/v1/nodes/" + nodeId).then().statusCode(200).body("state", equalTo("REMOVED")));
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + other).then().body("state", equalTo("DRAINING"));
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=removed").then().statusCode(200)
+                .body("nodeId", hasItem(nodeId));
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1,\"chunkCount\":1}")
+                .put("/api/v1/nodes/" + nodeId + "/heartbeat").then().statusCode(200).body("state", equalTo("REMOVED"));
+        given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId).then().statusCode(200)
+                .body("state", equalTo("REMOVED"));
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(url, "z2", nodeKey()))
+                .post("/api/v1/nodes").then().statusCode(200).body("nodeId", equalTo(nodeId))
+                .body("state", equalTo("UP"));
+    }
+
+    private static void publishRemoved(String nodeId, String source) throws Exception {
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"" + source
+                + "\",\"type\":\"node.removed\",\"subject\":\"node:" + nodeId + "\",\"data\":{\"details\":"
+                + "{\"nodeId\":\"" + nodeId + "\",\"state\":\"REMOVED\"}}}";
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.NODES, nodeId, event))
+                    .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void heartbeatOfAnUnknownNodeIs404SoThePeerRegistersAgain() {
         given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1,\"chunkCount\":1}")
                 .put("/api/v1/nodes/" + UUID.randomUUID() + "/heartbeat")
