@@ -24,3 +24,16 @@ CREATE TABLE repair_queue (
     attempts    INT          NOT NULL DEFAULT 0
 );
 CREATE INDEX repair_queue_next ON repair_queue (priority, queued_at);
+
+-- Garbage collection: when a chunk was first seen referenced by no version and no open upload
+-- (it is collected once that is older than the grace period), and when its deletion was decided
+-- (its replicas are then being deleted; the row goes with the last of them).
+ALTER TABLE chunks ADD COLUMN orphaned_at TIMESTAMPTZ;
+ALTER TABLE chunks ADD COLUMN deleting_at TIMESTAMPTZ;
+CREATE INDEX chunks_orphaned ON chunks (orphaned_at) WHERE orphaned_at IS NOT NULL;
+CREATE INDEX chunks_deleting ON chunks (deleting_at) WHERE deleting_at IS NOT NULL;
+
+-- The nodes an upload's new chunk was offered to (comma-separated ids): where an upload that was
+-- never committed may have left it.
+ALTER TABLE upload_chunks ADD COLUMN targets TEXT NOT NULL DEFAULT '';
+CREATE INDEX upload_chunks_chunk ON upload_chunks (chunk_id);

@@ -117,25 +117,6 @@ public final class TestPeers {
                         && !file.getParent().getFileName().toString().equals("quarantine"))).count();
     }
 
-    /** Of the first {@code count} peers (outside {@code exceptZones}), the one holding the most of {@code chunkIds}. */
-    public static Peer holdingMost(List<String> chunkIds, int count, String... exceptZones) {
-        Peer best = null;
-        long most = -1;
-        for (Peer peer : atLeast(count)) {
-            if (List.of(exceptZones).contains(peer.zone)) {
-                continue;
-            }
-            java.util.Set<String> names = new java.util.HashSet<>();
-            peer.chunkFiles().forEach(file -> names.add(file.getFileName().toString()));
-            long held = chunkIds.stream().filter(names::contains).count();
-            if (held > most) {
-                most = held;
-                best = peer;
-            }
-        }
-        return best;
-    }
-
     /** Stops the peers beyond the first four (some tests count the peers that are UP). */
     public static synchronized void stopExtras() {
         for (Peer peer : PEERS.subList(Math.min(4, PEERS.size()), PEERS.size())) {

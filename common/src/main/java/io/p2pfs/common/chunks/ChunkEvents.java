@@ -20,8 +20,13 @@ public final class ChunkEvents {
             String readToken, String writeToken, long size) {
     }
 
-    /** Asks {@code targetNodeId} to delete {@code chunkId}; {@code deleteToken} authorizes it. */
-    public record DeleteRequested(String chunkId, String targetNodeId, String deleteToken) {
+    /**
+     * Asks {@code targetNodeId} to delete {@code chunkId}; {@code deleteToken} authorizes it. A
+     * copy the node stored, or was sent again, after {@code notTouchedSince} (when given) is kept
+     * and confirmed as stored instead: it belongs to a write that came after the decision.
+     */
+    public record DeleteRequested(String chunkId, String targetNodeId, String deleteToken,
+            java.time.Instant notTouchedSince) {
     }
 
     /** {@code nodeId} holds {@code chunkId} durably. */

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.repair;
 
+import io.p2pfs.client.api.Health;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -13,11 +14,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 @ApplicationScoped
 public class Drains {
 
-    /** One draining node's progress. */
-    public record Progress(UUID nodeId, String url, String zone, long capacityBytes, long chunksHeld, long chunksLeft) {
-    }
-
-    public Uni<List<Progress>> progress(Mutiny.Session session) {
+    public Uni<List<Health.Drain>> progress(Mutiny.Session session) {
         return session.createNativeQuery("SELECT CAST(n.node_id AS text), n.url, n.zone, n.capacity_bytes, "
                 + "count(r.chunk_id), count(r.chunk_id) FILTER (WHERE (SELECT count(*) FROM replicas r2 "
                 + "JOIN nodes n2 ON n2.node_id = r2.node_id WHERE r2.chunk_id = r.chunk_id AND r2.state = 'CONFIRMED' "
@@ -26,7 +23,7 @@ public class Drains {
                 + "LEFT JOIN chunks c ON c.chunk_id = r.chunk_id "
                 + "WHERE n.state = 'DRAINING' AND n.removed_at IS NULL GROUP BY n.node_id ORDER BY n.node_id",
                 Object[].class).getResultList()
-                .map(rows -> rows.stream().map(row -> new Progress(UUID.fromString((String) row[0]), (String) row[1],
+                .map(rows -> rows.stream().map(row -> new Health.Drain(UUID.fromString((String) row[0]), (String) row[1],
                         (String) row[2], ((Number) row[3]).longValue(), ((Number) row[4]).longValue(),
                         ((Number) row[5]).longValue())).toList());
     }

@@ -219,6 +219,7 @@ public class RepairWorker {
     private Decisions decide(List<String> due, Map<String, RepairPlanner.Chunk> chunks, Map<UUID, Integer> pending,
             List<Placement.Candidate> up, Tally tally) {
         RepairPlanner.Round limits = new RepairPlanner.Round(config.copiesPerNode(), pending);
+        java.time.Instant decidedAt = java.time.Instant.now();
         List<ChunkEvents.PlacementRequested> placements = new ArrayList<>();
         List<ChunkEvents.DeleteRequested> deletions = new ArrayList<>();
         List<String> done = new ArrayList<>();
@@ -243,7 +244,7 @@ public class RepairWorker {
                         copy.size()));
             }
             for (RepairPlanner.Removal removal : plan.removals()) {
-                deletions.add(planner.deletion(chunkId, removal.nodeId()));
+                deletions.add(planner.deletion(chunkId, removal.nodeId(), decidedAt));
                 ("bad copy".equals(removal.why()) ? badRemoved : surplusRemoved).increment();
             }
             tally.copies += plan.copies().size();
@@ -283,7 +284,7 @@ public class RepairWorker {
         return session.createNativeQuery("SELECT c.chunk_id, c.cipher_size, c.replication_factor, "
                 + "CAST(r.node_id AS text), n.url, n.zone, n.state, r.state FROM chunks c "
                 + "LEFT JOIN replicas r ON r.chunk_id = c.chunk_id LEFT JOIN nodes n ON n.node_id = r.node_id "
-                + "WHERE c.chunk_id = ANY(string_to_array(:ids, ','))", Object[].class)
+                + "WHERE c.chunk_id = ANY(string_to_array(:ids, ',')) AND c.deleting_at IS NULL", Object[].class)
                 .setParameter("ids", String.join(",", chunkIds)).getResultList()
                 .map(rows -> {
                     Map<String, long[]> sizes = new HashMap<>();

@@ -2,6 +2,8 @@ package io.p2pfs.metadata.repair;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.p2pfs.client.api.Health;
+import io.p2pfs.metadata.gc.GarbageCollector;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -28,19 +30,9 @@ public class ReplicationHealth {
     /** Gauges count chunks with 0..MAX_LIVE live replicas; the last bucket holds MAX_LIVE or more. */
     static final int MAX_LIVE = 5;
 
-    public record Snapshot(long chunks, Map<String, Long> chunksByLiveReplicas, long underReplicated,
-            long unavailable, Queue queue, long copiesInFlight, List<Drains.Progress> drains, Garbage garbage,
-            Map<String, Long> nodesByState) {
-    }
-
-    public record Queue(long chunks, long due, long bytesToMove) {
-    }
-
-    public record Garbage(long orphanChunks, long orphanBytes, long replicasBeingDeleted) {
-    }
 
     private final Drains drains;
-    private final AtomicReference<Snapshot> last = new AtomicReference<>();
+    private final AtomicReference<Health.Replication> last = new AtomicReference<>();
     private final AtomicLong[] byLive = new AtomicLong[MAX_LIVE + 1];
 
     public ReplicationHealth(Drains drains, MeterRegistry metrics) {
@@ -58,10 +50,11 @@ public class ReplicationHealth {
         gauge(metrics, "p2pfs_repair_copies_in_flight", s -> s.copiesInFlight());
         gauge(metrics, "p2pfs_gc_orphan_chunks", s -> s.garbage().orphanChunks());
         gauge(metrics, "p2pfs_gc_orphan_bytes", s -> s.garbage().orphanBytes());
+        gauge(metrics, "p2pfs_gc_chunks_being_deleted", s -> s.garbage().chunksBeingDeleted());
         gauge(metrics, "p2pfs_gc_replicas_being_deleted", s -> s.garbage().replicasBeingDeleted());
     }
 
-    private void gauge(MeterRegistry metrics, String name, java.util.function.ToLongFunction<Snapshot> figure) {
+    private void gauge(MeterRegistry metrics, String name, java.util.function.ToLongFunction<Health.Replication> figure) {
         Gauge.builder(name, last, ref -> ref.get() == null ? Double.NaN : figure.applyAsLong(ref.get()))
                 .register(metrics);
     }
@@ -81,22 +74,24 @@ public class ReplicationHealth {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    public Uni<Snapshot> snapshot(Mutiny.Session session) {
+    public Uni<Health.Replication> snapshot(Mutiny.Session session) {
         Uni<List<Object[]>> live = session.createNativeQuery("SELECT LEAST(live, " + MAX_LIVE + "), "
                 + "count(*), count(*) FILTER (WHERE live < rf) FROM (SELECT c.chunk_id, c.replication_factor AS rf, "
                 + "count(n.node_id) AS live FROM chunks c LEFT JOIN replicas r ON r.chunk_id = c.chunk_id "
                 + "AND r.state = 'CONFIRMED' LEFT JOIN nodes n ON n.node_id = r.node_id AND n.state = 'UP' "
-                + "GROUP BY c.chunk_id) t GROUP BY 1 ORDER BY 1", Object[].class).getResultList();
+                + "WHERE c.deleting_at IS NULL GROUP BY c.chunk_id) t GROUP BY 1 ORDER BY 1", Object[].class)
+                .getResultList();
         Uni<Object[]> queue = session.createNativeQuery("SELECT count(*), count(*) FILTER (WHERE q.not_before <= now()), "
                 + "coalesce(sum(c.cipher_size::bigint * GREATEST(c.replication_factor - (SELECT count(*) FROM replicas r "
                 + "JOIN nodes n ON n.node_id = r.node_id WHERE r.chunk_id = q.chunk_id AND r.state IN ('CONFIRMED', "
                 + "'PENDING') AND n.state = 'UP'), 0)), 0) FROM repair_queue q JOIN chunks c ON c.chunk_id = q.chunk_id",
                 Object[].class).getSingleResult();
         Uni<Object[]> garbage = session.createNativeQuery("SELECT (SELECT count(*) FROM replicas WHERE state = 'PENDING'), "
-                + "(SELECT count(*) FROM replicas WHERE state = 'DELETING'), count(*), coalesce(sum(c.cipher_size), 0) "
-                + "FROM chunks c WHERE NOT EXISTS (SELECT 1 FROM version_chunks v WHERE v.chunk_id = c.chunk_id) "
-                + "AND NOT EXISTS (SELECT 1 FROM upload_chunks u JOIN upload_sessions s ON s.upload_id = u.upload_id "
-                + "AND s.state = 'OPEN' WHERE u.chunk_id = c.chunk_id)", Object[].class).getSingleResult();
+                + "(SELECT count(*) FROM replicas WHERE state = 'DELETING'), "
+                + "count(*) FILTER (WHERE c.deleting_at IS NULL), coalesce(sum(c.cipher_size) FILTER (WHERE "
+                + "c.deleting_at IS NULL), 0), count(*) FILTER (WHERE c.deleting_at IS NOT NULL) "
+                + "FROM chunks c WHERE c.deleting_at IS NOT NULL OR (" + GarbageCollector.UNREFERENCED + ")", Object[].class)
+                .getSingleResult();
         Uni<List<Object[]>> nodes = session.createNativeQuery("SELECT state, count(*) FROM nodes GROUP BY state "
                 + "ORDER BY state", Object[].class).getResultList();
         return live.flatMap(liveRows -> queue.flatMap(queueRow -> garbage.flatMap(garbageRow -> nodes
@@ -119,10 +114,11 @@ public class ReplicationHealth {
                     for (Object[] row : nodeRows) {
                         byState.put((String) row[0], ((Number) row[1]).longValue());
                     }
-                    return new Snapshot(chunks, byLiveCount, under, unavailable,
-                            new Queue(number(queueRow[0]), number(queueRow[1]), number(queueRow[2])),
+                    return new Health.Replication(chunks, byLiveCount, under, unavailable,
+                            new Health.RepairQueue(number(queueRow[0]), number(queueRow[1]), number(queueRow[2])),
                             number(garbageRow[0]), new ArrayList<>(drainList),
-                            new Garbage(number(garbageRow[2]), number(garbageRow[3]), number(garbageRow[1])), byState);
+                            new Health.Garbage(number(garbageRow[2]), number(garbageRow[3]), number(garbageRow[4]),
+                                    number(garbageRow[1])), byState);
                 })))));
     }
 

@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.repair;
 
+import io.p2pfs.client.api.Health;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,7 +23,7 @@ public class ReplicationResource {
     }
 
     @GET
-    public Uni<ReplicationHealth.Snapshot> snapshot() {
+    public Uni<Health.Replication> snapshot() {
         return Panache.withSession(() -> Panache.getSession().flatMap(health::snapshot));
     }
 }

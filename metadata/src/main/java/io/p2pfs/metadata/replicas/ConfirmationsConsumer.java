@@ -63,9 +63,7 @@ public class ConfirmationsConsumer {
         String type = event.path("type").asText();
         return Panache.getSession().flatMap(session -> switch (type) {
             case EventTypes.CHUNK_STORED -> replicas.confirm(session, chunkId, nodeId).replaceWithVoid();
-            case EventTypes.CHUNK_DELETED -> session.createNativeQuery(
-                    "DELETE FROM replicas WHERE chunk_id = :id AND node_id = :node")
-                    .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate().replaceWithVoid();
+            case EventTypes.CHUNK_DELETED -> replicas.deleted(session, chunkId, nodeId);
             case EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED -> replicas.markBad(session,
                     chunkId, nodeId, type + ": " + data.path("reason").asText("no reason given"));
             default -> Uni.createFrom().voidItem();

@@ -38,6 +38,12 @@ public class PlacementPlanner {
                 .toList();
     }
 
+    /** The nodes {@link #targets} offers, without signing anything (cheap: one hash per node). */
+    public List<UUID> targetNodes(String chunkId, List<Placement.Candidate> live, int writeQuorum) {
+        return Placement.rank(chunkId, live).stream().limit(writeQuorum + (long) config.spares())
+                .map(Placement.Candidate::nodeId).toList();
+    }
+
     /**
      * Requests that the best-ranked live nodes not yet holding {@code chunkId} pull it from a live
      * one that does, until {@code replicationFactor} live nodes hold it (holders that are down
@@ -74,10 +80,13 @@ public class PlacementPlanner {
                 tokens.sign(chunkId, ChunkTokens.Op.write, target.nodeId()), size);
     }
 
-    /** A request that {@code nodeId} delete its copy of {@code chunkId}, with the delete token that proves it. */
-    public ChunkEvents.DeleteRequested deletion(String chunkId, UUID nodeId) {
+    /**
+     * A request that {@code nodeId} delete its copy of {@code chunkId}, with the delete token that
+     * proves it; a copy written or written again after {@code notTouchedSince} is kept.
+     */
+    public ChunkEvents.DeleteRequested deletion(String chunkId, UUID nodeId, java.time.Instant notTouchedSince) {
         return new ChunkEvents.DeleteRequested(chunkId, nodeId.toString(),
-                tokens.sign(chunkId, ChunkTokens.Op.delete, nodeId));
+                tokens.sign(chunkId, ChunkTokens.Op.delete, nodeId), notTouchedSince);
     }
 
     /** A read token for each given replica of a chunk. */

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.hibernate.reactive.mutiny.Mutiny;
@@ -52,13 +53,15 @@ public class ReplicaDirectory {
 
     /**
      * For the chunks of {@code chunkIds} that {@code domain}'s data holds: how many confirmed
-     * replicas on live nodes each has. Chunks of other domains are absent, whatever they hold.
+     * replicas on live nodes each has. Chunks of other domains are absent, whatever they hold, and
+     * so are chunks being collected as garbage.
      */
     public Uni<Map<String, Long>> heldByDomain(Mutiny.Session session, String domain, Collection<String> chunkIds) {
         if (chunkIds.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         return session.createNativeQuery("SELECT d.chunk_id, count(n.node_id) FROM chunk_domains d "
+                + "JOIN chunks c ON c.chunk_id = d.chunk_id AND c.deleting_at IS NULL "
                 + "LEFT JOIN replicas r ON r.chunk_id = d.chunk_id AND r.state = 'CONFIRMED' "
                 + "LEFT JOIN nodes n ON n.node_id = r.node_id AND n.state = 'UP' "
                 + "WHERE d.domain = :domain AND d.chunk_id = ANY(string_to_array(:ids, ',')) GROUP BY d.chunk_id",
@@ -121,6 +124,38 @@ public class ReplicaDirectory {
                 .replaceWithVoid();
     }
 
+    /**
+     * Locks the rows of the chunks a commit references ({@code FOR SHARE}, in id order) and
+     * answers those that cannot be referenced: chunks being collected as garbage, and chunks the
+     * commit reuses (not {@code fresh}) that are gone. The garbage collector decides a deletion
+     * under {@code FOR UPDATE SKIP LOCKED} on the same rows and re-checks references in the same
+     * statement, so a commit and a sweep never both win: whichever locks the row first decides.
+     */
+    public Uni<List<String>> holdForCommit(Mutiny.Session session, Collection<String> chunkIds, Set<String> fresh) {
+        if (chunkIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return session.createNativeQuery("SELECT chunk_id, deleting_at IS NOT NULL FROM chunks "
+                + "WHERE chunk_id = ANY(string_to_array(:ids, ',')) ORDER BY chunk_id FOR SHARE", Object[].class)
+                .setParameter("ids", String.join(",", chunkIds)).getResultList()
+                .map(rows -> {
+                    Set<String> present = new java.util.HashSet<>();
+                    List<String> refused = new ArrayList<>();
+                    for (Object[] row : rows) {
+                        present.add((String) row[0]);
+                        if (Boolean.TRUE.equals(row[1])) {
+                            refused.add((String) row[0]);
+                        }
+                    }
+                    for (String id : chunkIds) {
+                        if (!present.contains(id) && !fresh.contains(id)) {
+                            refused.add(id);
+                        }
+                    }
+                    return refused;
+                });
+    }
+
     /** Every usable replica of the chunk, best first (confirmed on live nodes), ties shuffled. */
     public Uni<List<Source>> sources(Mutiny.Session session, String chunkId) {
         return sources(session, List.of(chunkId)).map(all -> all.getOrDefault(chunkId, List.of()));
@@ -166,15 +201,28 @@ public class ReplicaDirectory {
     }
 
     /**
-     * Records that {@code nodeId} holds {@code chunkId} durably; a copy already being deleted
-     * stays so (a late confirmation does not bring it back).
+     * Records that {@code nodeId} holds {@code chunkId} durably; a surplus or bad copy being
+     * deleted stays so (a late confirmation does not bring it back), but a copy of garbage that
+     * the node kept (written after the delete was decided) is confirmed, so the collector asks
+     * again.
      */
     public Uni<Integer> confirm(Mutiny.Session session, String chunkId, UUID nodeId) {
         return session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
                 + "SELECT :id, :node, 'CONFIRMED', now() WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id) "
                 + "ON CONFLICT (chunk_id, node_id) DO UPDATE SET state = 'CONFIRMED', updated_at = now() "
-                + "WHERE replicas.state <> 'DELETING'")
+                + "WHERE replicas.state <> 'DELETING' "
+                + "OR EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id AND deleting_at IS NOT NULL)")
                 .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate();
+    }
+
+    /** The node no longer holds the chunk; a chunk being collected goes with its last copy. */
+    public Uni<Void> deleted(Mutiny.Session session, String chunkId, UUID nodeId) {
+        return session.createNativeQuery("DELETE FROM replicas WHERE chunk_id = :id AND node_id = :node")
+                .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate()
+                .flatMap(n -> session.createNativeQuery("DELETE FROM chunks c WHERE c.chunk_id = :id "
+                        + "AND c.deleting_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM replicas r WHERE r.chunk_id = :id)")
+                        .setParameter("id", chunkId).executeUpdate())
+                .replaceWithVoid();
     }
 
     /**

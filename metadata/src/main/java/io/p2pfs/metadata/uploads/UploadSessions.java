@@ -135,8 +135,8 @@ public class UploadSessions {
                             .map(Map.Entry::getKey).collect(Collectors.toSet());
                     List<Uploads.ChunkToPlace> fresh = request.chunks().stream()
                             .filter(c -> !stored.contains(c.chunkId())).toList();
-                    return recordNewChunks(db, uploadId, fresh).flatMap(v -> replicas.liveCandidates())
-                            .map(live -> new Batch(session.writeQuorum, stored, live));
+                    return replicas.liveCandidates().flatMap(live -> recordNewChunks(db, uploadId, fresh, live,
+                            session.writeQuorum).replaceWith(new Batch(session.writeQuorum, stored, live)));
                 }))))
                 .flatMap(batch -> {
                     if (batch.stored().size() < ids.size()) {
@@ -151,18 +151,25 @@ public class UploadSessions {
                 });
     }
 
-    private static Uni<Void> recordNewChunks(org.hibernate.reactive.mutiny.Mutiny.Session db, UUID uploadId,
-            List<Uploads.ChunkToPlace> chunks) {
+    /**
+     * Records the batch's new chunks with the nodes they are offered to (the same ranking the
+     * targets are signed from), so that what an upload never committed can be found and deleted.
+     */
+    private Uni<Void> recordNewChunks(org.hibernate.reactive.mutiny.Mutiny.Session db, UUID uploadId,
+            List<Uploads.ChunkToPlace> chunks, List<Placement.Candidate> live, int writeQuorum) {
         if (chunks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return db.createNativeQuery("INSERT INTO upload_chunks (upload_id, chunk_id, cipher_size) "
-                + "SELECT :upload, id, CAST(size AS int) FROM unnest(string_to_array(:ids, ','), "
-                + "string_to_array(:sizes, ',')) AS t(id, size) ON CONFLICT DO NOTHING")
+        return db.createNativeQuery("INSERT INTO upload_chunks (upload_id, chunk_id, cipher_size, targets) "
+                + "SELECT :upload, id, CAST(size AS int), targets FROM unnest(string_to_array(:ids, ','), "
+                + "string_to_array(:sizes, ','), string_to_array(:targets, ';')) AS t(id, size, targets) "
+                + "ON CONFLICT DO NOTHING")
                 .setParameter("upload", uploadId)
                 .setParameter("ids", chunks.stream().map(Uploads.ChunkToPlace::chunkId).collect(Collectors.joining(",")))
                 .setParameter("sizes", chunks.stream().map(c -> Integer.toString(c.size()))
                         .collect(Collectors.joining(",")))
+                .setParameter("targets", chunks.stream().map(c -> planner.targetNodes(c.chunkId(), live, writeQuorum)
+                        .stream().map(UUID::toString).collect(Collectors.joining(","))).collect(Collectors.joining(";")))
                 .executeUpdate().replaceWithVoid();
     }
 

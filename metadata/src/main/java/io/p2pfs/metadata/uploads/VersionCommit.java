@@ -8,6 +8,7 @@ import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Conflict;
+import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.conflicts.ConflictNames;
@@ -242,7 +243,20 @@ public class VersionCommit {
         session.state = UploadSession.COMMITTED;
         session.committedVersion = version;
         session.endedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return replicas.recordWritten(db, caller, prepared.written(), session.replicationFactor)
+        Set<String> fresh = prepared.written().stream().map(ReplicaDirectory.Written::chunkId)
+                .collect(Collectors.toSet());
+        return replicas.holdForCommit(db, manifest.chunks().stream().map(Manifest.ChunkRef::chunkId).distinct()
+                .toList(), fresh)
+                .invoke(refused -> {
+                    if (!refused.isEmpty()) {
+                        // Collected (or being collected) as garbage since the upload began: the
+                        // bytes must be sent again, which a new upload does.
+                        throw (ProblemException) new Conflict(refused.size() + " chunk(s) of this upload were "
+                                + "collected as garbage while it ran. Nothing was committed; upload again.")
+                                .with("reason", "chunks-collected").with("chunkIds", refused);
+                    }
+                })
+                .flatMap(ok -> replicas.recordWritten(db, caller, prepared.written(), session.replicationFactor))
                 .flatMap(v -> row.persistAndFlush())
                 .flatMap(v -> insertReferences(db, entry.entryId, version, manifest))
                 .flatMap(v -> replicas.requestPlacements(db, prepared.placements()))

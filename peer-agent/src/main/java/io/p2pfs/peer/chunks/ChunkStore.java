@@ -123,6 +123,7 @@ public final class ChunkStore {
             throw new Unprocessable("The body's SHA-256 is not the chunk id; nothing was stored.");
         }
         if (inventory.containsKey(chunkId.hex())) {
+            touch(chunkId);
             return new Outcome(false, size);
         }
         reserve(size);
@@ -131,6 +132,7 @@ public final class ChunkStore {
             write(temp, body.duplicate());
             synchronized (lockFor(chunkId.hex())) {
                 if (inventory.containsKey(chunkId.hex())) {
+                    touch(chunkId);
                     return new Outcome(false, size);
                 }
                 Path target = pathOf(chunkId.hex());
@@ -189,6 +191,28 @@ public final class ChunkStore {
 
     public boolean contains(ChunkId chunkId) {
         return inventory.containsKey(chunkId.hex());
+    }
+
+    /**
+     * Marks a chunk held as written now: a write of a chunk already here (another upload, another
+     * placement) counts as a fresh write, so a delete decided before it keeps the chunk.
+     */
+    public void touch(ChunkId chunkId) {
+        try {
+            Files.setLastModifiedTime(pathOf(chunkId.hex()), java.nio.file.attribute.FileTime.from(Instant.now()));
+        } catch (IOException gone) {
+            // deleted meanwhile: the caller sees it missing on its next look
+        }
+    }
+
+    /** When the chunk was last written (or written again); empty when it is not here. */
+    public Optional<Instant> writtenAt(ChunkId chunkId) {
+        try {
+            return inventory.containsKey(chunkId.hex())
+                    ? Optional.of(Files.getLastModifiedTime(pathOf(chunkId.hex())).toInstant()) : Optional.empty();
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
     }
 
     /**

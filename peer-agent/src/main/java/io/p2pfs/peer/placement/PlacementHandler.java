@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * store it, publish {@code chunk.stored}; after the last attempt publish
  * {@code chunk.placement-failed} with the reason.
  * <li>{@code chunk.delete-requested} for this node: check the delete token, delete, publish
- * {@code chunk.deleted}.
+ * {@code chunk.deleted}; a copy written (or sent again) after the request's
+ * {@code notTouchedSince} is kept and confirmed {@code chunk.stored} instead.
  * </ul>
  * Idempotent: an event id seen recently is skipped, and a chunk already held is confirmed
  * without pulling it again. A record that cannot be understood (poison) is logged, counted and
@@ -128,6 +129,7 @@ public class PlacementHandler {
             return;
         }
         if (store.contains(chunkId)) {
+            store.touch(chunkId);
             stored(chunkId, nodeId);
             return;
         }
@@ -162,6 +164,15 @@ public class PlacementHandler {
         } catch (ProblemException refused) {
             Log.warnf("delete of %s refused: %s", chunkId, refused.detail());
             poison("delete token refused", null);
+            return;
+        }
+        var writtenAt = store.writtenAt(chunkId);
+        if (request.notTouchedSince() != null && writtenAt.isPresent()
+                && writtenAt.get().isAfter(request.notTouchedSince())) {
+            // Written again after the delete was decided: a newer write needs it.
+            Log.infof("delete of %s skipped: written at %s, after %s", chunkId, writtenAt.get(),
+                    request.notTouchedSince());
+            stored(chunkId, nodeId);
             return;
         }
         store.delete(chunkId);

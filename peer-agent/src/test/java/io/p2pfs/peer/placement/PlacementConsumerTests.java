@@ -181,8 +181,16 @@ class PlacementConsumerTests {
         assertTrue(handler.poisonCount() >= poisonBefore + 2);
 
         String deleteToken = TestChunkTokens.shared().token(chunkId, "delete", nodeId).sign();
+        // Decided before the chunk was written: a newer write needs it, so it stays and is confirmed again.
+        int storedBefore = confirmations(EventTypes.CHUNK_STORED, chunkId).size();
         send(nodeId, event(EventTypes.CHUNK_DELETE_REQUESTED, new ChunkEvents.DeleteRequested(chunkId, nodeId,
-                deleteToken)));
+                deleteToken, java.time.Instant.now().minusSeconds(3600))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> confirmations(EventTypes.CHUNK_STORED, chunkId).size()
+                > storedBefore);
+        assertTrue(Files.exists(TestChunks.fileOf(chunkId)), "kept: written after the delete was decided");
+        assertTrue(confirmations(EventTypes.CHUNK_DELETED, chunkId).isEmpty());
+        send(nodeId, event(EventTypes.CHUNK_DELETE_REQUESTED, new ChunkEvents.DeleteRequested(chunkId, nodeId,
+                deleteToken, null)));
         await().atMost(Duration.ofSeconds(60)).until(() -> !confirmations(EventTypes.CHUNK_DELETED, chunkId).isEmpty());
         assertFalse(Files.exists(TestChunks.fileOf(chunkId)));
     }
