@@ -24,6 +24,42 @@ services_read_conf() {
     SERVICE_DATABASE["${name}"]="${database}"
     SERVICE_EXTRA["${name}"]="${extra}"
   done <"${SERVICES_CONF}"
+  services_apply_peer_count
+}
+
+# P2PFS_PEERS=N runs N peer agents: those services.conf lists first, then more on the ports
+# after the last one, in zones z1, z2, z3 in turn (N smaller than the list leaves the rest out).
+# up remembers N for down and status; P2PFS_PEERS given again replaces it.
+PEER_COUNT_FILE="${STATE_DIR}/peers.count"
+services_apply_peer_count() {
+  local want="${P2PFS_PEERS:-}" name last_port=0 listed=0 k
+  local -a kept=()
+  if [[ -z "${want}" && -f "${PEER_COUNT_FILE}" ]]; then want="$(<"${PEER_COUNT_FILE}")"; fi
+  [[ -n "${want}" ]] || return 0
+  [[ "${want}" =~ ^[1-9][0-9]?$ ]] || die "P2PFS_PEERS must be a number from 1 to 99 (got '${want}')"
+  for name in "${SERVICE_NAMES[@]}"; do
+    if [[ "${SERVICE_MODULE[${name}]}" == peer-agent ]]; then
+      listed=$((listed + 1))
+      last_port="${SERVICE_PORT[${name}]}"
+      ((listed > want)) && continue
+    fi
+    kept+=("${name}")
+  done
+  SERVICE_NAMES=("${kept[@]}")
+  for ((k = listed + 1; k <= want; k++)); do
+    name="peer-${k}"
+    last_port=$((last_port + 1))
+    SERVICE_NAMES+=("${name}")
+    SERVICE_MODULE["${name}"]=peer-agent
+    SERVICE_PORT["${name}"]="${last_port}"
+    SERVICE_DATABASE["${name}"]=-
+    SERVICE_EXTRA["${name}"]="P2PFS_PEER_ZONE=z$(((k - 1) % 3 + 1)) -XX:+UseParallelGC"
+  done
+}
+
+# Remembers P2PFS_PEERS (when given) for later runs of down and status.
+services_remember_peer_count() {
+  if [[ -n "${P2PFS_PEERS:-}" ]]; then printf '%s\n' "${P2PFS_PEERS}" >"${PEER_COUNT_FILE}"; fi
 }
 
 # Port of the first instance of MODULE (for the URLs services use to reach each other).
@@ -218,6 +254,8 @@ services_ensure() {
   local build="$1" name module
   local -a runnable=()
   services_read_conf
+  services_remember_peer_count
+  services_stop_unlisted_peers
   find_java
   if [[ "${build}" == true ]]; then services_build; fi
   for name in "${SERVICE_NAMES[@]}"; do
@@ -239,9 +277,20 @@ services_ensure() {
   done
 }
 
+# Stops peers started under an earlier, larger P2PFS_PEERS.
+services_stop_unlisted_peers() {
+  local file name
+  for file in "${PID_DIR}"/peer-*.pid; do
+    [[ -f "${file}" ]] || continue
+    name="$(basename "${file}" .pid)"
+    [[ " ${SERVICE_NAMES[*]} " == *" ${name} "* ]] || stop_part "${name}" 30
+  done
+}
+
 services_stop() {
   local i
   services_read_conf
+  services_stop_unlisted_peers
   for ((i = ${#SERVICE_NAMES[@]} - 1; i >= 0; i--)); do
     stop_part "${SERVICE_NAMES[i]}" 30
   done

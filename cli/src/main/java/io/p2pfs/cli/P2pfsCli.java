@@ -39,7 +39,8 @@ import picocli.CommandLine.Command;
             SharingCommands.Policy.class,
             LockCommands.Lock.class, LockCommands.Unlock.class, LockCommands.Locks.class,
             AuditCommands.class,
-            AdminCommands.Nodes.class, AdminCommands.Drain.class, AdminCommands.Keys.class,
+            AdminCommands.Nodes.class, AdminCommands.Drain.class, AdminCommands.Replication.class,
+            AdminCommands.Keys.class,
             ConfigCommands.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

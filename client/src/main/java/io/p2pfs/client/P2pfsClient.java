@@ -3,6 +3,7 @@ package io.p2pfs.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.client.api.Access;
+import io.p2pfs.client.api.Health;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.http.HttpClients;
 import io.p2pfs.client.http.HttpControlPlane;
@@ -305,6 +306,12 @@ public final class P2pfsClient implements AutoCloseable {
     /** The encryption keys' state (admins). */
     public JsonNode keys() {
         return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/keys", null, Map.of(), JsonNode.class, 200);
+    }
+
+    /** Replication health (admins and auditors): chunks by live copies, repair queue, drains, garbage. */
+    public Health.Replication replication() {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/replication", null, Map.of(),
+                Health.Replication.class, 200);
     }
 
     /** The caller's user record at the tracker (404 while unregistered). */

@@ -3,13 +3,14 @@ package io.p2pfs.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.cli.ExitCodes;
 import io.p2pfs.cli.output.Sizes;
+import io.p2pfs.client.api.Health;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** What administrators look at and do: the storage nodes, draining one, the encryption keys. */
+/** What administrators look at and do: the storage nodes, draining one, replication health, the encryption keys. */
 public final class AdminCommands {
 
     private AdminCommands() {
@@ -54,6 +55,39 @@ public final class AdminCommands {
             } else {
                 printer().line("draining " + node + " (state " + answer.path("state").asText("?") + ")");
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "replication", description = "Show how healthy replication is (admins and auditors): chunks "
+            + "by live copies, the repair queue, drains and their progress, garbage.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs replication", "  p2pfs replication --json"})
+    public static final class Replication extends CliCommand {
+        @Override
+        protected int execute() {
+            Health.Replication health = client().replication();
+            if (jsonOutput()) {
+                printer().json(health);
+                return ExitCodes.OK;
+            }
+            List<String> buckets = new ArrayList<>();
+            health.chunksByLiveReplicas().forEach((live, count) -> buckets.add(live + ": " + count));
+            printer().line("chunks: " + health.chunks() + " (by live copies " + String.join(", ", buckets) + ")");
+            printer().line("under-replicated: " + health.underReplicated() + ", without a live copy: "
+                    + health.unavailable());
+            printer().line("repair queue: " + health.queue().chunks() + " chunk(s), " + health.queue().due()
+                    + " due, " + Sizes.bytes(health.queue().bytesToMove()) + " to copy; copies in flight: "
+                    + health.copiesInFlight());
+            for (Health.Drain drain : health.drains()) {
+                printer().line("draining " + drain.nodeId() + " (" + drain.zone() + "): " + drain.chunksLeft() + " of "
+                        + drain.chunksHeld() + " chunk(s) still to hand over");
+            }
+            printer().line("garbage: " + health.garbage().orphanChunks() + " orphan chunk(s) ("
+                    + Sizes.bytes(health.garbage().orphanBytes()) + "), " + health.garbage().chunksBeingDeleted()
+                    + " chunk(s) and " + health.garbage().replicasBeingDeleted() + " copies being deleted");
+            List<String> states = new ArrayList<>();
+            health.nodesByState().forEach((state, count) -> states.add(state + ": " + count));
+            printer().line("nodes: " + String.join(", ", states));
             return ExitCodes.OK;
         }
     }
