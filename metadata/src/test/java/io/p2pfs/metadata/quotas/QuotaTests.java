@@ -12,6 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.client.P2pfsClient;
 import io.p2pfs.client.P2pfsException;
+import io.p2pfs.client.api.Downloads;
+import io.p2pfs.client.api.Uploads;
+import io.p2pfs.client.transfer.ControlPlane;
+import io.p2pfs.client.transfer.TransferSettings;
 import io.p2pfs.client.transfer.Uploader;
 import io.p2pfs.metadata.DirectClients;
 import io.p2pfs.metadata.MetadataTestResource;
@@ -31,7 +35,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,6 +106,49 @@ class QuotaTests {
         return ((Number) value).longValue();
     }
 
+    /**
+     * The client's own control plane, except that each commit waits until all of them are ready,
+     * so that the twenty commits reach the service together rather than as their uploads finish.
+     */
+    static ControlPlane committingTogether(ControlPlane control, CyclicBarrier barrier) {
+        return new ControlPlane() {
+            @Override
+            public Uploads.Session begin(Uploads.Begin begin, Set<String> lockTokens) {
+                return control.begin(begin, lockTokens);
+            }
+
+            @Override
+            public Uploads.Placements place(UUID uploadId, Uploads.PlacementRequest request) {
+                return control.place(uploadId, request);
+            }
+
+            @Override
+            public Uploads.Result commit(UUID uploadId, Uploads.Commit commit, Set<String> lockTokens) {
+                try {
+                    barrier.await(120, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the other commits never came", e);
+                }
+                return control.commit(uploadId, commit, lockTokens);
+            }
+
+            @Override
+            public void abort(UUID uploadId) {
+                control.abort(uploadId);
+            }
+
+            @Override
+            public Downloads.ManifestPage manifest(String path, Integer version, long offset, Long length) {
+                return control.manifest(path, version, offset, length);
+            }
+
+            @Override
+            public void report(Downloads.ReplicaReport report) {
+                control.report(report);
+            }
+        };
+    }
+
     @Test
     void ofTwentyConcurrentCommitsExactlyThoseThatFitAreAdmitted() throws Exception {
         int size = 64 * 1024;
@@ -107,7 +156,9 @@ class QuotaTests {
         setLimit(adminToken, user, limit).then().statusCode(200).body("limitBytes", equalTo((int) limit));
         P2pfsClient client = DirectClients.of(user);
         ExecutorService pool = Executors.newFixedThreadPool(20);
-        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService cpu = Executors.newFixedThreadPool(2);
+        Uploader uploader = new Uploader(client.transport(), cpu, TransferSettings.defaults());
+        ControlPlane control = committingTogether(client.controlPlane(), new CyclicBarrier(20));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong highest = new AtomicLong();
         Thread sampler = new Thread(() -> {
@@ -122,15 +173,14 @@ class QuotaTests {
                 String path = dir + "/f" + i + ".bin";
                 byte[] content = random(size, 1000 + i);
                 outcomes.add(pool.submit(() -> {
-                    start.await();
                     try {
-                        return client.upload(path, new ByteArrayInputStream(content), Uploader.Options.none());
+                        return uploader.upload(control, path, new ByteArrayInputStream(content),
+                                Uploader.Options.none());
                     } catch (P2pfsException e) {
                         return e;
                     }
                 }));
             }
-            start.countDown();
             int committed = 0;
             List<P2pfsException> refused = new ArrayList<>();
             for (Future<Object> outcome : outcomes) {
@@ -155,6 +205,7 @@ class QuotaTests {
             running.set(false);
             sampler.join();
             pool.shutdownNow();
+            cpu.shutdownNow();
         }
         assertEquals(10, TestPeers.count("SELECT count(*) FROM versions v JOIN entries e ON e.entry_id = v.entry_id "
                 + "WHERE e.owner_id = '" + user + "'"));
