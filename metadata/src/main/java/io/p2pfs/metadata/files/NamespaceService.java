@@ -162,8 +162,8 @@ public class NamespaceService {
         java.util.Set<String> tokens = locks.presentedTokens();
         return acls.require(path, caller, Permission.DELETE, "delete").flatMap(entry -> {
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
-            // Released (which locks the row) before the children are counted: no commit can add a version
-            // or a child after either is looked at.
+            // The release locks the entry's row before its versions are summed and its children counted, so
+            // no commit can add a version or a child that the delete would take along uncounted.
             return locks.requireWritable(path, caller.id(), tokens, "delete")
                     .flatMap(v -> usage.releaseEntries(List.of(entry.entryId))).replaceWith(children)
                     .flatMap(count -> {
