@@ -13,6 +13,7 @@ import io.p2pfs.cli.commands.NamespaceCommands;
 import io.p2pfs.cli.commands.PutCommand;
 import io.p2pfs.cli.commands.SessionCommands;
 import io.p2pfs.cli.commands.SharingCommands;
+import io.p2pfs.cli.commands.UsageCommand;
 import io.p2pfs.cli.output.Printer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Command;
             SharingCommands.Acl.class, SharingCommands.Share.class, SharingCommands.Shared.class,
             SharingCommands.Policy.class,
             LockCommands.Lock.class, LockCommands.Unlock.class, LockCommands.Locks.class,
-            AuditCommands.class,
+            UsageCommand.class, AuditCommands.class,
             AdminCommands.Nodes.class, AdminCommands.Drain.class, AdminCommands.Replication.class,
             AdminCommands.Keys.class,
             ConfigCommands.class, CompletionCommand.class},

@@ -78,6 +78,39 @@ class ExitCodesIT {
     }
 
     @Test
+    void aPutOverTheQuotaExitsFiveWithTheServicesWords() throws Exception {
+        Path carol = stack.loggedIn("carol");
+        Path admin = stack.loggedIn("admin");
+        CliStack.Run own = stack.run(carol, carol, "usage", "--json");
+        assertEquals(0, own.exit(), own.toString());
+        long used = JSON.readTree(own.out()).path("logicalBytes").asLong();
+        try {
+            CliStack.Run set = stack.run(admin, admin, "usage", "carol", "--set-limit", Long.toString(used + 10));
+            assertEquals(0, set.exit(), set.toString());
+            assertTrue(set.out().contains("(set for the user)"), set.out());
+            Files.writeString(carol.resolve("big.txt"), "eleven byte");
+            CliStack.Run put = stack.run(carol, carol, "put", "big.txt", "/carol/quota-" + UUID.randomUUID() + ".txt");
+            assertExit(ExitCodes.CONFLICT, put);
+            assertTrue(put.err().startsWith("p2pfs: Insufficient Storage: "), put.err());
+            assertTrue(put.err().contains("past the limit of " + (used + 10) + " bytes"), put.err());
+            // Only administrators set limits or see everyone.
+            assertExit(ExitCodes.AUTH, stack.run(carol, carol, "usage", "--all"));
+            assertExit(ExitCodes.AUTH, stack.run(carol, carol, "usage", "carol", "--clear-limit"));
+            assertExit(ExitCodes.USAGE, stack.run(admin, admin, "usage", "carol", "--set-limit", "lots"));
+            CliStack.Run everyone = stack.run(admin, admin, "usage", "--all");
+            assertEquals(0, everyone.exit(), everyone.toString());
+            assertTrue(everyone.out().startsWith("USER"), everyone.out());
+            assertTrue(everyone.out().contains("carol"), everyone.out());
+        } finally {
+            assertEquals(0, stack.run(admin, admin, "usage", "carol", "--clear-limit").exit());
+        }
+        CliStack.Run cleared = stack.run(carol, carol, "usage");
+        assertEquals(0, cleared.exit(), cleared.toString());
+        assertTrue(cleared.out().contains("used"), cleared.out());
+        assertFalse(cleared.out().contains("(set for the user)"), cleared.out());
+    }
+
+    @Test
     void aWriteUnderSomeoneElsesLockExitsSix() throws Exception {
         String dir = "/alice/locked-" + UUID.randomUUID().toString().substring(0, 8);
         assertEquals(0, stack.run(alice, alice, "mkdir", dir).exit());

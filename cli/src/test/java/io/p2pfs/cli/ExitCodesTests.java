@@ -16,7 +16,8 @@ class ExitCodesTests {
         assertEquals(ExitCodes.CONFLICT, ExitCodes.ofStatus(412));
         assertEquals(ExitCodes.LOCKED, ExitCodes.ofStatus(423));
         assertEquals(ExitCodes.UNAVAILABLE, ExitCodes.ofStatus(503));
-        assertEquals(ExitCodes.OTHER, ExitCodes.ofStatus(507));
+        // A full quota: the account's state refuses it until files go or the limit grows.
+        assertEquals(ExitCodes.CONFLICT, ExitCodes.ofStatus(507));
         assertEquals(ExitCodes.OTHER, ExitCodes.ofStatus(500));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.client.api.Access;
 import io.p2pfs.client.api.Health;
 import io.p2pfs.client.api.NamespaceApi;
+import io.p2pfs.client.api.Quotas;
 import io.p2pfs.client.http.HttpClients;
 import io.p2pfs.client.http.HttpControlPlane;
 import io.p2pfs.client.http.JdkHttp;
@@ -312,6 +313,35 @@ public final class P2pfsClient implements AutoCloseable {
     public Health.Replication replication() {
         return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/replication", null, Map.of(),
                 Health.Replication.class, 200);
+    }
+
+    /** What the caller is charged for, what it occupies, and its storage limit. */
+    public Quotas.Usage usage() {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/usage", null, Map.of(), Quotas.Usage.class, 200);
+    }
+
+    /** One page of every user's usage (admins); {@code cursor} from the previous page, null for the first. */
+    public Quotas.UsagePage adminUsage(String cursor, Integer limit) {
+        Map<String, Object> query = new LinkedHashMap<>();
+        query.put("cursor", cursor);
+        query.put("limit", limit);
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/usage" + ServiceHttp.query(query), null,
+                Map.of(), Quotas.UsagePage.class, 200);
+    }
+
+    /** One user's usage (admins). */
+    public Quotas.Usage adminUsage(String userId) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/admin/usage" + ServiceHttp.encodePath(userId), null,
+                Map.of(), Quotas.Usage.class, 200);
+    }
+
+    /**
+     * Sets a user's storage limit (admins): {@code limitBytes} bytes ({@code 0}: no limit), or
+     * {@code null} to clear it so that the service's default applies. Answers the user's usage.
+     */
+    public Quotas.Usage setQuota(String userId, Long limitBytes) {
+        return http.call(HttpMethod.PUT, metadataUrl + "/api/v1/admin/usage" + ServiceHttp.encodePath(userId),
+                new Quotas.LimitChange(limitBytes), Map.of(), Quotas.Usage.class, 200);
     }
 
     /** The caller's user record at the tracker (404 while unregistered). */

@@ -10,7 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How typed permissions, principals and rates are read. */
+/** How typed permissions, principals, rates and limits are read. */
 class ArgumentsTests {
 
     @Test
@@ -46,5 +46,14 @@ class ArgumentsTests {
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertEquals(128 * 1024, sink.size());
         assertTrue(millis >= 400, "the limit held the writes back: " + millis + " ms");
+    }
+
+    @Test
+    void limitsTakeSizesOrNoneAndRefuseNonsense() {
+        assertEquals(50L << 30, UsageCommand.limitBytes("50G"));
+        assertEquals(0L, UsageCommand.limitBytes("none"));
+        assertEquals(0L, UsageCommand.limitBytes("Unlimited"));
+        assertEquals(ExitCodes.USAGE, assertThrows(CliFailure.class, () -> UsageCommand.limitBytes("lots"))
+                .exitCode());
     }
 }

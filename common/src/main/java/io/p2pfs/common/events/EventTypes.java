@@ -33,11 +33,15 @@ public final class EventTypes {
     public static final String POLICY_CHANGED = "policy.changed";
     /** Everything sealed under older master keys was moved to the active one. */
     public static final String KEYS_REENCRYPTED = "keys.reencrypted";
+    /** An administrator set or cleared a user's storage limit ({@code details.before}, {@code details.after}). */
+    public static final String QUOTA_CHANGED = "quota.changed";
 
     public static final String FILE_DOWNLOADED = "file.downloaded";
     public static final String ACCESS_DENIED = "access.denied";
     /** An administrator acted where only the admin role allowed it (audited). */
     public static final String ADMIN_OVERRIDE = "access.admin-override";
+    /** A commit was refused because it would take its owner's usage past the storage limit (507). */
+    public static final String QUOTA_EXCEEDED = "quota.exceeded";
 
     public static final String CHUNK_PLACEMENT_REQUESTED = "chunk.placement-requested";
     public static final String CHUNK_DELETE_REQUESTED = "chunk.delete-requested";

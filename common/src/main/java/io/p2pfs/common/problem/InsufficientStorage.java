@@ -1,6 +1,6 @@
 package io.p2pfs.common.problem;
 
-/** The node has no room for the data (507). */
+/** No room for the data (507): a storage node is full, or a commit would pass its owner's quota. */
 public class InsufficientStorage extends ProblemException {
 
     public InsufficientStorage(String detail) {

@@ -23,6 +23,7 @@ import io.p2pfs.metadata.namespace.Manifest;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.policies.VersionRetention;
+import io.p2pfs.metadata.quotas.UsageLedger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -43,9 +44,11 @@ public class NamespaceService {
     private final AclService acls;
     private final WriteGuard locks;
     private final VersionRetention retention;
+    private final UsageLedger usage;
 
     public NamespaceService(Namespace namespace, Outbox outbox, PlacementConfig placement, KeyRing keys,
-            AclService acls, WriteGuard locks, VersionRetention retention) {
+            AclService acls, WriteGuard locks, VersionRetention retention, UsageLedger usage) {
+        this.usage = usage;
         this.locks = locks;
         this.retention = retention;
         this.keys = keys;
@@ -147,7 +150,10 @@ public class NamespaceService {
         });
     }
 
-    /** Deletes a file (all its versions) or an empty directory ({@link RecursiveDelete} takes a whole subtree). */
+    /**
+     * Deletes a file (all its versions, released from its owner's usage) or an empty directory
+     * ({@link RecursiveDelete} takes a whole subtree).
+     */
     @WithTransaction
     public Uni<Void> delete(FsPath path, Caller caller) {
         if (path.isRoot()) {
@@ -156,7 +162,11 @@ public class NamespaceService {
         java.util.Set<String> tokens = locks.presentedTokens();
         return acls.require(path, caller, Permission.DELETE, "delete").flatMap(entry -> {
             Uni<Long> children = entry.isDir() ? Entry.count("parentId", entry.entryId) : Uni.createFrom().item(0L);
-            return locks.requireWritable(path, caller.id(), tokens, "delete").replaceWith(children).flatMap(count -> {
+            // The release locks the entry's row before its versions are summed and its children counted, so
+            // no commit can add a version or a child that the delete would take along uncounted.
+            return locks.requireWritable(path, caller.id(), tokens, "delete")
+                    .flatMap(v -> usage.releaseEntries(List.of(entry.entryId))).replaceWith(children)
+                    .flatMap(count -> {
                 if (count > 0) {
                     throw new Conflict(path + " is not empty; delete it with ?recursive=true to delete everything "
                             + "below it as well.");
@@ -187,7 +197,8 @@ public class NamespaceService {
 
     /**
      * Makes version {@code n}'s content the newest version: a new version row with the same
-     * manifest and chunk references (re-sealed for its own version number); no data is copied.
+     * manifest and chunk references (re-sealed for its own version number); no data is copied,
+     * but the new version is charged to the file's owner like any other (and may be refused, 507).
      */
     @WithTransaction
     public Uni<NamespaceApi.VersionInfo> restore(FsPath path, int n, Caller caller) {
@@ -236,6 +247,8 @@ public class NamespaceService {
                                         .setParameter("next", next).setParameter("e", entry.entryId)
                                         .setParameter("n", n).executeUpdate()))
                                 .flatMap(v -> retention.applyAt(path, entry.entryId, next))
+                                .flatMap(pruned -> usage.admit(new UsageLedger.Charge(entry.ownerId, copy.size,
+                                        pruned.bytes(), caller.id(), path.toString())))
                                 .flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(path),
                                         EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
                                                 EventTypes.FILE_RESTORED, path.toString(),

@@ -13,6 +13,7 @@ import io.p2pfs.metadata.core.PathKeys;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.p2pfs.metadata.namespace.WriteGuard;
+import io.p2pfs.metadata.quotas.UsageLedger;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -28,8 +29,9 @@ import java.util.Set;
 /**
  * Deletes an entry with everything below it, all or nothing, in one transaction: the entry's row
  * and every row below are locked first (nothing can be created or moved in meanwhile), then
- * DELETE must hold on each of them and no one else's lock may bind any; one {@code file.deleted}
- * event per deleted entry (directories included) commits with the delete.
+ * DELETE must hold on each of them and no one else's lock may bind any; the versions' bytes are
+ * released from their owners' usage and one {@code file.deleted} event per deleted entry
+ * (directories included) commits with the delete.
  */
 @ApplicationScoped
 public class RecursiveDelete {
@@ -39,8 +41,11 @@ public class RecursiveDelete {
     private final WriteGuard locks;
     private final Outbox outbox;
     private final FilesConfig config;
+    private final UsageLedger usage;
 
-    public RecursiveDelete(Namespace namespace, AclService acls, WriteGuard locks, Outbox outbox, FilesConfig config) {
+    public RecursiveDelete(Namespace namespace, AclService acls, WriteGuard locks, Outbox outbox, FilesConfig config,
+            UsageLedger usage) {
+        this.usage = usage;
         this.namespace = namespace;
         this.acls = acls;
         this.locks = locks;
@@ -83,8 +88,12 @@ public class RecursiveDelete {
         // Deepest first, and the entry asked for last.
         Collections.reverse(events);
         events.add(deleted(path, entry.kind, caller, Map.of("recursive", true, "entriesBelow", below.size())));
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                "DELETE FROM entries WHERE entry_id = :id").setParameter("id", entry.entryId).executeUpdate())
+        List<Long> ids = new ArrayList<>(below.size() + 1);
+        ids.add(entry.entryId);
+        below.forEach(child -> ids.add(child.entryId));
+        return usage.releaseEntries(ids).flatMap(v -> Panache.getSession().flatMap(session -> session
+                .createNativeQuery("DELETE FROM entries WHERE entry_id = :id").setParameter("id", entry.entryId)
+                .executeUpdate()))
                 .flatMap(deleted -> outbox.recordAll(events));
     }
 

@@ -78,7 +78,7 @@ public class RetentionSweeper {
                 .setParameter("e", entryId).getResultList())
                 .flatMap(current -> current.isEmpty() ? Uni.createFrom().item(0)
                         : entries.pathOf(entryId).flatMap(path -> retention.applyAt(FsPath.parse(path), entryId,
-                                current.get(0)).flatMap(versions -> record(path, versions)))));
+                                current.get(0)).flatMap(pruned -> record(path, pruned.versions())))));
     }
 
     private Uni<Integer> record(String path, List<Integer> versions) {

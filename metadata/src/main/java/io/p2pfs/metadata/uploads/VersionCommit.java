@@ -26,6 +26,7 @@ import io.p2pfs.metadata.nodes.NodeKeys;
 import io.p2pfs.metadata.policies.EffectivePolicy;
 import io.p2pfs.metadata.policies.PolicyService;
 import io.p2pfs.metadata.policies.VersionRetention;
+import io.p2pfs.metadata.quotas.UsageLedger;
 import io.p2pfs.metadata.replicas.ReplicaDirectory;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -49,7 +50,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * liveness are checked again after that lock (so nothing it decides on can change before it
  * commits), the directory's conflict strategy decides where the version goes, and the version,
  * its sealed manifest, its chunk references, the new chunks with their receipted replicas, the
- * placement requests for the remaining replicas, retention and the events all commit together.
+ * placement requests for the remaining replicas, retention, the owner's usage (admitted against
+ * the storage limit under that row's lock) and the events all commit together.
  */
 @ApplicationScoped
 public class VersionCommit {
@@ -64,10 +66,12 @@ public class VersionCommit {
     private final NodeKeys nodeKeys;
     private final KeyRing keys;
     private final Outbox outbox;
+    private final UsageLedger usage;
 
     public VersionCommit(UploadSessions sessions, Namespace namespace, AclService acls, WriteGuard guard,
             PolicyService policies, VersionRetention retention, ReplicaDirectory replicas, NodeKeys nodeKeys,
-            KeyRing keys, Outbox outbox) {
+            KeyRing keys, Outbox outbox, UsageLedger usage) {
+        this.usage = usage;
         this.sessions = sessions;
         this.namespace = namespace;
         this.acls = acls;
@@ -261,6 +265,9 @@ public class VersionCommit {
                 .flatMap(v -> insertReferences(db, entry.entryId, version, manifest))
                 .flatMap(v -> replicas.requestPlacements(db, prepared.placements()))
                 .flatMap(v -> retention.prune(entry.entryId, version, policy))
+                // Last, so the owner's usage row stays locked for as short a time as possible.
+                .call(pruned -> usage.admit(new UsageLedger.Charge(entry.ownerId, manifest.size(), pruned.bytes(),
+                        caller, path.toString())))
                 .flatMap(pruned -> {
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("path", path.toString());
@@ -269,8 +276,8 @@ public class VersionCommit {
                     details.put("chunks", manifest.chunks().size());
                     details.put("chunksSent", sent);
                     details.put("uploadId", session.uploadId.toString());
-                    if (!pruned.isEmpty()) {
-                        details.put("prunedVersions", pruned);
+                    if (!pruned.versions().isEmpty()) {
+                        details.put("prunedVersions", pruned.versions());
                     }
                     return outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_UPLOADED, path.toString(),
                             AuditData.success(caller, EventTypes.FILE_UPLOADED, path.toString(), details));
