@@ -69,6 +69,12 @@ public final class TestPeers {
             return ids.get(0);
         }
 
+        /** Where this peer keeps a chunk in its store (whether or not it holds it). */
+        public Path storePathOf(String chunkId) {
+            return dataDir.resolve("chunks").resolve(chunkId.substring(0, 2)).resolve(chunkId.substring(2, 4))
+                    .resolve(chunkId);
+        }
+
         /** Every chunk file this peer holds. */
         public List<Path> chunkFiles() {
             try (Stream<Path> files = Files.walk(dataDir)) {

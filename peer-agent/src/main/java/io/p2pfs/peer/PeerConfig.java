@@ -44,6 +44,8 @@ public interface PeerConfig {
 
     Scrub scrub();
 
+    Inventory inventory();
+
     interface Chunks {
         /** Largest accepted body: 4 MiB (the largest chunk) plus the 16-byte GCM tag. */
         @WithDefault("4194320")
@@ -101,6 +103,16 @@ public interface PeerConfig {
         /** How long one pull from a source node may take. */
         @WithDefault("60s")
         Duration pullTimeout();
+    }
+
+    interface Inventory {
+        /** Report what this node holds to the metadata service at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Pause between two reports of the whole inventory. */
+        @WithDefault("1h")
+        Duration interval();
     }
 
     interface Scrub {

@@ -38,6 +38,7 @@ public final class TestPeerProcess {
         env.put("P2PFS_PEER_PLACEMENT_INITIAL_BACKOFF", "100ms");
         env.put("P2PFS_PEER_PLACEMENT_MAX_BACKOFF", "500ms");
         env.put("P2PFS_PEER_PLACEMENT_MAX_ATTEMPTS", "3");
+        env.put("P2PFS_PEER_INVENTORY_INTERVAL", "2s");
         return ServiceProcess.start("peer-agent", env, Duration.ofSeconds(180));
     }
 }

@@ -2,16 +2,10 @@ package io.p2pfs.common.chunks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.lang.JoseException;
 
 /**
  * The storage receipt contract. A peer answers every successful chunk PUT with a receipt: a
@@ -50,14 +44,8 @@ public final class StorageReceipts {
         payload.put("size", receipt.size());
         payload.put("iat", receipt.issuedAt());
         try {
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setPayload(JSON.writeValueAsString(payload));
-            jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
-            jws.setHeader("typ", TYPE);
-            jws.setKeyIdHeaderValue(keyId);
-            jws.setKey(key);
-            return jws.getCompactSerialization();
-        } catch (JoseException | java.io.IOException e) {
+            return NodeJws.sign(JSON.writeValueAsString(payload), TYPE, key, keyId);
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot sign a storage receipt", e);
         }
     }
@@ -70,26 +58,15 @@ public final class StorageReceipts {
         if (compact == null || compact.length() > MAX_LENGTH) {
             throw new InvalidReceipt("not a receipt");
         }
-        String[] parts = compact.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new InvalidReceipt("not a compact JWS");
+        JsonNode body = NodeJws.payload(compact, TYPE)
+                .orElseThrow(() -> new InvalidReceipt("not an ES256 storage receipt"));
+        String chunkId = body.path("chunkId").asText(null);
+        String nodeId = body.path("nodeId").asText(null);
+        if (!ChunkId.isValid(chunkId) || nodeId == null || !body.path("size").canConvertToLong()
+                || !body.path("iat").canConvertToLong()) {
+            throw new InvalidReceipt("the receipt lacks chunkId, nodeId, size or iat");
         }
-        try {
-            JsonNode header = JSON.readTree(Base64.getUrlDecoder().decode(parts[0]));
-            if (!"ES256".equals(header.path("alg").asText()) || !TYPE.equals(header.path("typ").asText())) {
-                throw new InvalidReceipt("not an ES256 storage receipt");
-            }
-            JsonNode body = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
-            String chunkId = body.path("chunkId").asText(null);
-            String nodeId = body.path("nodeId").asText(null);
-            if (!ChunkId.isValid(chunkId) || nodeId == null || !body.path("size").canConvertToLong()
-                    || !body.path("iat").canConvertToLong()) {
-                throw new InvalidReceipt("the receipt lacks chunkId, nodeId, size or iat");
-            }
-            return new Receipt(chunkId, nodeId, body.path("size").asLong(), body.path("iat").asLong());
-        } catch (IllegalArgumentException | java.io.IOException e) {
-            throw new InvalidReceipt("unreadable receipt");
-        }
+        return new Receipt(chunkId, nodeId, body.path("size").asLong(), body.path("iat").asLong());
     }
 
     /** The receipt's claims if {@code key} verifies its ES256 signature. */
@@ -104,16 +81,7 @@ public final class StorageReceipts {
      * {@code key}, or {@link InvalidReceipt}.
      */
     public static void verifySignature(String compact, PublicKey key) throws InvalidReceipt {
-        try {
-            JsonWebSignature jws = new JsonWebSignature();
-            jws.setAlgorithmConstraints(new AlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                    AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256));
-            jws.setCompactSerialization(compact);
-            jws.setKey(key);
-            if (!jws.verifySignature()) {
-                throw new InvalidReceipt("the signature does not verify with the node's registered key");
-            }
-        } catch (JoseException e) {
+        if (!NodeJws.verifies(compact, key)) {
             throw new InvalidReceipt("the signature does not verify with the node's registered key");
         }
     }

@@ -6,7 +6,6 @@ import io.p2pfs.common.chunks.ChunkEvents;
 import io.p2pfs.metadata.core.Offload;
 import io.p2pfs.metadata.replicas.PlacementPlanner;
 import io.p2pfs.metadata.replicas.ReplicaDirectory;
-import io.p2pfs.metadata.uploads.UploadsConfig;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -24,8 +23,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * <ol>
  * <li>chunks no version references and no open upload session placed are marked orphaned (and
  * unmarked when a commit referenced them again);
- * <li>orphans older than {@code p2pfs.gc.grace} are condemned: their domain rows go (no upload is
- * told they are stored any more) and every replica is asked to delete its copy
+ * <li>orphans older than {@code p2pfs.gc.grace} are condemned: no upload is told they are stored
+ * any more, and every replica is asked to delete its copy
  * ({@code chunk.delete-requested} with a delete token); the row goes when the last node confirmed
  * {@code chunk.deleted}. The decision runs under {@code FOR UPDATE SKIP LOCKED} with the references
  * checked in the same statement, and a commit holds the rows of the chunks it references
@@ -34,8 +33,8 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * <li>upload sessions that ended (committed, aborted or expired) longer than the grace period ago
  * are dropped, and the chunks they were given targets for and that no chunk row tracks (an upload
  * never committed) are deleted from the nodes they were offered to. Such a delete spares a copy
- * the node wrote after the decision (minus the allowed clock skew), so an upload running now that
- * sends the same chunk keeps it.
+ * the node wrote after the decision (minus {@code p2pfs.gc.node-clock-skew}), so an upload running
+ * now that sends the same chunk keeps it.
  * </ol>
  */
 @ApplicationScoped
@@ -53,18 +52,16 @@ public class GarbageCollector {
     private final ReplicaDirectory replicas;
     private final PlacementPlanner planner;
     private final Offload offload;
-    private final UploadsConfig.Sessions sessions;
     private final Counter chunksCondemned;
     private final Counter deletesRequested;
     private final Counter uploadsDropped;
 
     public GarbageCollector(GcConfig config, ReplicaDirectory replicas, PlacementPlanner planner, Offload offload,
-            UploadsConfig.Sessions sessions, MeterRegistry metrics) {
+            MeterRegistry metrics) {
         this.config = config;
         this.replicas = replicas;
         this.planner = planner;
         this.offload = offload;
-        this.sessions = sessions;
         this.chunksCondemned = metrics.counter("p2pfs_gc_chunks_condemned_total");
         this.deletesRequested = metrics.counter("p2pfs_gc_deletes_requested_total");
         this.uploadsDropped = metrics.counter("p2pfs_gc_uploads_dropped_total");
@@ -144,11 +141,7 @@ public class GarbageCollector {
                 .flatMap(condemned -> {
                     tally.condemned = condemned.size();
                     chunksCondemned.increment(condemned.size());
-                    if (condemned.isEmpty()) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return db.createNativeQuery("DELETE FROM chunk_domains WHERE chunk_id = ANY(string_to_array(:ids, ','))")
-                            .setParameter("ids", String.join(",", condemned)).executeUpdate().replaceWithVoid();
+                    return Uni.createFrom().voidItem();
                 });
     }
 
@@ -210,7 +203,7 @@ public class GarbageCollector {
                             .flatMap(leftovers -> {
                                 tally.leftovers = leftovers.size();
                                 // Spare what a node wrote shortly before this decision, as far as clocks may differ.
-                                Instant notTouchedSince = Instant.now().minus(sessions.receiptClockSkew());
+                                Instant notTouchedSince = Instant.now().minus(config.nodeClockSkew());
                                 return offload.cpu(() -> {
                                     List<ChunkEvents.DeleteRequested> requests = new ArrayList<>();
                                     for (Object[] row : leftovers) {

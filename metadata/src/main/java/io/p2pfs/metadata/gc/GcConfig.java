@@ -23,6 +23,14 @@ public interface GcConfig {
     @WithDefault("1h")
     Duration grace();
 
+    /**
+     * How far the clocks of the storage nodes and of this service may differ. A delete spares a
+     * copy its node wrote less than this before the decision, and a node's report counts a chunk
+     * as lost only when its replica was confirmed longer than this before the node listed its chunks.
+     */
+    @WithDefault("5m")
+    Duration nodeClockSkew();
+
     /** Chunks (and ended uploads) handled per round. */
     @WithDefault("500")
     int batch();

@@ -76,6 +76,17 @@ public class ReplicaDirectory {
                 });
     }
 
+    /** The chunks among {@code chunkIds} of {@code domain}'s data that are being collected as garbage. */
+    public Uni<List<String>> beingCollected(Mutiny.Session session, String domain, Collection<String> chunkIds) {
+        if (chunkIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return session.createNativeQuery("SELECT d.chunk_id FROM chunk_domains d JOIN chunks c ON c.chunk_id = d.chunk_id "
+                + "WHERE d.domain = :domain AND c.deleting_at IS NOT NULL AND d.chunk_id = ANY(string_to_array(:ids, ','))",
+                String.class).setParameter("domain", domain).setParameter("ids", String.join(",", chunkIds))
+                .getResultList();
+    }
+
     /** The ciphertext sizes of the chunks among {@code chunkIds} that this system holds. */
     public Uni<Map<String, Integer>> cipherSizes(Mutiny.Session session, Collection<String> chunkIds) {
         if (chunkIds.isEmpty()) {

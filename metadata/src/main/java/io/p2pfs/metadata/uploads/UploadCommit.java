@@ -5,6 +5,7 @@ import io.p2pfs.client.chunks.ChunkCipher;
 import io.p2pfs.client.placement.Placement;
 import io.p2pfs.common.chunks.ChunkEvents;
 import io.p2pfs.common.paths.FsPath;
+import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.Unprocessable;
 import io.p2pfs.metadata.core.Caller;
@@ -78,15 +79,21 @@ public class UploadCommit {
                 .flatMap(db -> UploadSessions.newChunks(db, uploadId, ids).flatMap(fresh -> {
                     List<String> others = ids.stream().filter(id -> !fresh.containsKey(id)).toList();
                     return replicas.heldByDomain(db, caller.id(), others).flatMap(held -> {
-                        for (String id : others) {
-                            if (!held.containsKey(id)) {
-                                throw (ProblemException) new Unprocessable("Chunk " + id + " was never placed in this "
-                                        + "upload and is not in your stored data. Nothing was committed.")
-                                        .with("chunkId", id).with("reason", "not-placed");
+                        List<String> absent = others.stream().filter(id -> !held.containsKey(id)).toList();
+                        return replicas.beingCollected(db, caller.id(), absent).map(collected -> {
+                            if (!collected.isEmpty()) {
+                                throw (ProblemException) new Conflict(collected.size() + " chunk(s) of this upload "
+                                        + "were collected as garbage while it ran. Nothing was committed; upload again.")
+                                        .with("reason", "chunks-collected").with("chunkIds", collected);
                             }
-                        }
-                        return replicas.cipherSizes(db, others);
-                    }).flatMap(heldSizes -> nodeKeys.load(receiptNodes).flatMap(nodes -> replicas.liveCandidates()
+                            if (!absent.isEmpty()) {
+                                throw (ProblemException) new Unprocessable("Chunk " + absent.get(0) + " was never "
+                                        + "placed in this upload and is not in your stored data. Nothing was committed.")
+                                        .with("chunkId", absent.get(0)).with("reason", "not-placed");
+                            }
+                            return absent;
+                        });
+                    }).flatMap(none -> replicas.cipherSizes(db, others)).flatMap(heldSizes -> nodeKeys.load(receiptNodes).flatMap(nodes -> replicas.liveCandidates()
                             .map(live -> new Inputs(session, sessions.path(session), fresh, heldSizes, nodes,
                                     live))));
                 }))))

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.p2pfs.client.P2pfsClient;
+import io.p2pfs.client.P2pfsException;
+import io.p2pfs.client.api.Uploads;
 import io.p2pfs.client.transfer.Uploader;
 import io.p2pfs.metadata.DirectClients;
 import io.p2pfs.metadata.MetadataTestResource;
@@ -113,7 +115,7 @@ class GarbageCollectorTests {
     @Test
     void whatAnAbortedUploadWroteIsCollected() throws Exception {
         String path = dir + "/never-committed.bin";
-        byte[] content = random(5 * MIB, 4);
+        byte[] content = random(12 * MIB, 4);
         // The content ends in a read error: the chunks before it are written, the session aborted.
         InputStream failing = new InputStream() {
             final ByteArrayInputStream in = new ByteArrayInputStream(content);
@@ -126,7 +128,7 @@ class GarbageCollectorTests {
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                int n = in.read(b, off, len);
+                int n = in.read(b, off, Math.min(len, 64 * 1024));
                 if (n < 0) {
                     // Fail only once some of what was read is on the peers.
                     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !openChunksOnDisk().isEmpty());
@@ -159,7 +161,7 @@ class GarbageCollectorTests {
     void commitsThatReuseChunksWhileTheSweepCollectsThemNeverLoseData() throws Exception {
         Map<String, byte[]> committed = new ConcurrentHashMap<>();
         AtomicInteger refused = new AtomicInteger();
-        ExecutorService writers = Executors.newFixedThreadPool(4);
+        ExecutorService writers = Executors.newFixedThreadPool(6);
         try {
             for (int round = 0; round < 5; round++) {
                 // Content of its own per round: nothing committed in an earlier round holds its chunks.
@@ -175,9 +177,9 @@ class GarbageCollectorTests {
                                 + ") AND orphaned_at < now() - interval '2800 milliseconds'") == chunks.size());
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<?>> running = new ArrayList<>();
-                for (int w = 0; w < 4; w++) {
+                for (int w = 0; w < 6; w++) {
                     String path = dir + "/race-" + round + "-" + w + ".bin";
-                    int delay = w * 150;
+                    int delay = w * 300;
                     running.add(writers.submit(() -> {
                         start.await();
                         Thread.sleep(delay);
@@ -213,6 +215,45 @@ class GarbageCollectorTests {
         }
         System.out.printf("GC race: %d commits, %d refused while their chunks were collected%n", committed.size(),
                 refused.get());
+    }
+
+    @Test
+    void aCommitThatReusesAChunkTheSweepCollectedFirstIsRefusedAndCommitsNothing() throws Exception {
+        byte[] content = random(200 * 1024, 6);
+        String first = dir + "/reused-" + UUID.randomUUID() + ".bin";
+        upload(first, content);
+        String chunk = chunksOf(first).get(0);
+        awaitWhole(List.of(chunk));
+        given().auth().oauth2(DirectClients.token(USER)).delete("/api/v1/files" + first).then().statusCode(204);
+        // Within the grace period the writer's chunk still counts as stored: the session will not send it.
+        P2pfsClient client = DirectClients.of(USER);
+        String second = dir + "/reuses-a-collected-chunk.bin";
+        Uploads.Session session = client.controlPlane().begin(new Uploads.Begin(second, null, false), Set.of());
+        Uploads.ChunkPlacement placement = client.controlPlane().place(session.uploadId(),
+                new Uploads.PlacementRequest(List.of(new Uploads.ChunkToPlace(chunk, content.length + 16))))
+                .chunks().get(0);
+        assertTrue(placement.stored(), "still stored within the grace period");
+        // Then the sweep takes the chunk's row first.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestPeers.count("SELECT count(*) FROM chunks "
+                + "WHERE chunk_id = '" + chunk + "' AND deleting_at IS NULL") == 0);
+        // One chunk: its plaintext hash is the whole content's.
+        String plainHash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(content));
+        try {
+            client.controlPlane().commit(session.uploadId(), new Uploads.Commit(List.of(new Uploads.ManifestEntry(
+                    chunk, plainHash, content.length)), List.of(), plainHash), Set.of());
+            throw new AssertionError("the commit should have been refused");
+        } catch (P2pfsException refused) {
+            // While the copies are being deleted the refusal says so; once the chunk is gone for
+            // good it is a chunk not in the writer's stored data.
+            boolean collecting = refused.status() == 409 && "chunks-collected".equals(refused.problem().get("reason"));
+            boolean gone = refused.status() == 422 && "not-placed".equals(refused.problem().get("reason"));
+            assertTrue(collecting || gone, refused.toString());
+        }
+        given().auth().oauth2(DirectClients.token(USER)).get("/api/v1/stat" + second).then().statusCode(404);
+        // Uploading again sends the bytes and works.
+        upload(second, content);
+        assertArrayEquals(content, download(second));
     }
 
     // ---------------------------------------------------------------------------------------

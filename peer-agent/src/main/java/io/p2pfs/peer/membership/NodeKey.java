@@ -69,6 +69,11 @@ public class NodeKey {
                 privateKey, keyId);
     }
 
+    /** One page of this node's inventory, signed so that only this node can say what it holds. */
+    public String inventoryReport(io.p2pfs.common.chunks.InventoryReports.Report report) {
+        return io.p2pfs.common.chunks.InventoryReports.sign(report, privateKey, keyId);
+    }
+
     private static KeyPair load(Path file) {
         try {
             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(Files.readString(file, StandardCharsets.UTF_8));
