@@ -3,10 +3,10 @@ package io.p2pfs.metadata.gc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.p2pfs.common.chunks.ChunkEvents;
+import io.p2pfs.metadata.core.ElectedRounds;
 import io.p2pfs.metadata.core.Offload;
 import io.p2pfs.metadata.replicas.PlacementPlanner;
 import io.p2pfs.metadata.replicas.ReplicaDirectory;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -92,35 +92,22 @@ public class GarbageCollector {
     @Scheduled(every = "${p2pfs.gc.interval:1m}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!config.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        return round().invoke(tally -> {
-            if (tally.busy()) {
-                Log.infof("Garbage collection: %s", tally);
-            }
-        }).onFailure().invoke(e -> Log.warnf("Garbage collection round failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return config.enabled() ? ElectedRounds.logged("Garbage collection", round(), Tally::busy)
+                : Uni.createFrom().voidItem();
     }
 
     public Uni<Tally> round() {
         Tally tally = new Tally();
         double grace = config.grace().toMillis() / 1000.0;
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(db -> db
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
-                .setParameter("key", GC_LOCK).getSingleResult()
-                .flatMap(leader -> {
-                    tally.leader = Boolean.TRUE.equals(leader);
-                    if (!tally.leader) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return mark(db, tally)
-                            .flatMap(v -> condemn(db, grace, tally))
-                            .flatMap(v -> requestDeletes(db, tally))
-                            .flatMap(v -> removeDeleted(db, tally))
-                            .flatMap(v -> dropEndedUploads(db, grace, tally));
-                })))
-                .replaceWith(tally);
+        return ElectedRounds.run(GC_LOCK, db -> mark(db, tally)
+                .flatMap(v -> condemn(db, grace, tally))
+                .flatMap(v -> requestDeletes(db, tally))
+                .flatMap(v -> removeDeleted(db, tally))
+                .flatMap(v -> dropEndedUploads(db, grace, tally)))
+                .map(leader -> {
+                    tally.leader = leader;
+                    return tally;
+                });
     }
 
     private Uni<Void> mark(Mutiny.Session db, Tally tally) {

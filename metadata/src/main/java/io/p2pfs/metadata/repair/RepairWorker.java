@@ -9,11 +9,11 @@ import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.reactive.Sequence;
+import io.p2pfs.metadata.core.ElectedRounds;
 import io.p2pfs.metadata.core.Offload;
 import io.p2pfs.metadata.replicas.PlacementPlanner;
 import io.p2pfs.metadata.replicas.RepairQueue;
 import io.p2pfs.metadata.replicas.ReplicaDirectory;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -113,34 +113,21 @@ public class RepairWorker {
     @Scheduled(every = "${p2pfs.repair.interval:5s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!config.enabled()) {
-            return Uni.createFrom().voidItem();
-        }
-        return round().invoke(tally -> {
-            if (tally.busy()) {
-                Log.infof("Repair round: %s", tally);
-            }
-        }).onFailure().invoke(e -> Log.warnf("Repair round failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return config.enabled() ? ElectedRounds.logged("Repair round", round(), Tally::busy)
+                : Uni.createFrom().voidItem();
     }
 
     /** One round, in one transaction, if this replica holds the lock. */
     public Uni<Tally> round() {
         Tally tally = new Tally();
-        return Panache.withTransaction(() -> Panache.getSession().flatMap(session -> session
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(:key)", Boolean.class)
-                .setParameter("key", REPAIR_LOCK).getSingleResult()
-                .flatMap(leader -> {
-                    tally.leader = Boolean.TRUE.equals(leader);
-                    if (!tally.leader) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return nodeChanges(session, tally)
-                            .flatMap(v -> expireCopies(session, tally))
-                            .flatMap(v -> work(session, tally))
-                            .flatMap(v -> endDrains(session, tally));
-                })))
-                .replaceWith(tally);
+        return ElectedRounds.run(REPAIR_LOCK, session -> nodeChanges(session, tally)
+                .flatMap(v -> expireCopies(session, tally))
+                .flatMap(v -> work(session, tally))
+                .flatMap(v -> endDrains(session, tally)))
+                .map(leader -> {
+                    tally.leader = leader;
+                    return tally;
+                });
     }
 
     private Uni<Void> nodeChanges(Mutiny.Session session, Tally tally) {
