@@ -39,16 +39,19 @@ public class PlacementConsumer {
     private final PeerConfig config;
     private final NodeIdentity identity;
     private final PlacementHandler handler;
+    private final io.micrometer.core.instrument.Counter retried;
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile TopicPartition assigned;
     private Thread worker;
 
-    public PlacementConsumer(KafkaClients kafka, PeerConfig config, NodeIdentity identity, PlacementHandler handler) {
+    public PlacementConsumer(KafkaClients kafka, PeerConfig config, NodeIdentity identity, PlacementHandler handler,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.kafka = kafka;
         this.config = config;
         this.identity = identity;
         this.handler = handler;
+        this.retried = metrics.counter("p2pfs.peer.placement.retried.records");
     }
 
     void start(@Observes StartupEvent startup) {
@@ -119,6 +122,7 @@ public class PlacementConsumer {
                 try {
                     handler.handle(record.value(), nodeId);
                 } catch (RuntimeException e) {
+                    retried.increment();
                     Log.warnf("Placement record at offset %d not done, retrying it: %s", record.offset(),
                             e.getMessage());
                     current.seek(partition, record.offset());

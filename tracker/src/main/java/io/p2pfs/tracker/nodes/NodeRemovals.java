@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code node.removed} (source {@code /p2pfs/metadata}) makes the DRAINING node REMOVED here.
  * Everything else on the topic is the tracker's own or not for it. Offsets are committed after
  * a batch was applied; a failure (database away) reads the batch again after a pause, so no
- * removal is lost. Runs on its own thread: applying a record waits for the database.
+ * removal is lost ({@code p2pfs_kafka_records_total{channel="node-removals", outcome="retried"}}).
+ * Runs on its own thread: applying a record waits for the database.
  */
 @ApplicationScoped
 public class NodeRemovals {
@@ -38,14 +39,17 @@ public class NodeRemovals {
     private final KafkaClients kafka;
     private final NodeService nodes;
     private final ObjectMapper json;
+    private final io.micrometer.core.instrument.Counter retried;
     private volatile boolean running;
     private volatile KafkaConsumer<String, String> consumer;
     private Thread worker;
 
-    public NodeRemovals(KafkaClients kafka, NodeService nodes, ObjectMapper json) {
+    public NodeRemovals(KafkaClients kafka, NodeService nodes, ObjectMapper json,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.kafka = kafka;
         this.nodes = nodes;
         this.json = json;
+        this.retried = metrics.counter("p2pfs_kafka_records_total", "channel", "node-removals", "outcome", "retried");
     }
 
     void start(@Observes StartupEvent startup) {
@@ -83,6 +87,7 @@ public class NodeRemovals {
                 return;
             } catch (RuntimeException e) {
                 // Uncommitted records are read again by the next consumer of the group.
+                retried.increment();
                 Log.warnf("Node removals not applied, reading them again: %s", e.getMessage());
                 LockSupport.parkNanos(Duration.ofSeconds(1).toNanos());
             } finally {
