@@ -29,14 +29,14 @@ public final class ElectedRounds {
 
     /**
      * A scheduled round as the scheduler wants it: what it did is logged when {@code busy}, a
-     * failure is logged and the next tick tries again.
+     * failure is logged (and answers null) and the next tick tries again.
      */
-    public static <T> Uni<Void> logged(String name, Uni<T> round, Predicate<T> busy) {
+    public static <T> Uni<T> logged(String name, Uni<T> round, Predicate<T> busy) {
         return round.invoke(tally -> {
             if (busy.test(tally)) {
                 Log.infof("%s: %s", name, tally);
             }
         }).onFailure().invoke(e -> Log.warnf("%s failed: %s", name, e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .onFailure().recoverWithNull();
     }
 }

@@ -92,7 +92,7 @@ public class GarbageCollector {
     @Scheduled(every = "${p2pfs.gc.interval:1m}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return config.enabled() ? ElectedRounds.logged("Garbage collection", round(), Tally::busy)
+        return config.enabled() ? ElectedRounds.logged("Garbage collection", round(), Tally::busy).replaceWithVoid()
                 : Uni.createFrom().voidItem();
     }
 

@@ -28,7 +28,7 @@ public interface RepairConfig {
     int batch();
 
     /** Copies in flight to one node (pending placements it was asked to pull), and from one source per round. */
-    @WithDefault("4")
+    @WithDefault("8")
     int copiesPerNode();
 
     /** Bytes per second repair may ask the nodes to copy, over all nodes. */

@@ -68,6 +68,9 @@ public class RepairWorker {
     private double budget;
     private long refilledAt = System.nanoTime();
 
+    /** The pause before another round while chunks wait only for the limits. */
+    private static final Duration AGAIN = Duration.ofMillis(250);
+
     public RepairWorker(RepairConfig config, RepairQueue queue, ReplicaDirectory replicas, PlacementPlanner planner,
             Drains drains, Outbox outbox, Offload offload, MeterRegistry metrics) {
         this.config = config;
@@ -97,6 +100,7 @@ public class RepairWorker {
         long copyBytes;
         int removals;
         int drainsEnded;
+        int limited;
 
         boolean busy() {
             return nodesLost + nodesBack + drainsStarted + copiesExpired + copies + removals + drainsEnded > 0;
@@ -106,15 +110,37 @@ public class RepairWorker {
         public String toString() {
             return "nodes lost " + nodesLost + ", back " + nodesBack + ", drains started " + drainsStarted + ", ended "
                     + drainsEnded + "; copies expired " + copiesExpired + "; chunks taken " + chunksTaken
-                    + ", copies requested " + copies + " (" + copyBytes + " bytes), removals requested " + removals;
+                    + ", copies requested " + copies + " (" + copyBytes + " bytes), removals requested " + removals
+                    + "; waiting for the limits " + limited;
         }
     }
 
     @Scheduled(every = "${p2pfs.repair.interval:5s}", delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return config.enabled() ? ElectedRounds.logged("Repair round", round(), Tally::busy)
-                : Uni.createFrom().voidItem();
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return rounds(io.vertx.core.Vertx.currentContext(), System.nanoTime() + config.interval().toNanos());
+    }
+
+    /**
+     * Rounds until the interval is over while chunks wait only for the limits (copies in flight,
+     * bytes per second): the copies of a round usually land within a fraction of a second, and a
+     * lost node's chunks should not wait a whole interval per handful of copies.
+     */
+    private Uni<Void> rounds(io.vertx.core.Context context, long until) {
+        return ElectedRounds.logged("Repair round", round(), Tally::busy)
+                .flatMap(tally -> {
+                    if (tally == null || tally.limited == 0 || System.nanoTime() + AGAIN.toNanos() >= until) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    Uni<Void> pause = Uni.createFrom().voidItem().onItem().delayIt().by(AGAIN);
+                    if (context != null) {
+                        pause = pause.emitOn(task -> context.runOnContext(ignored -> task.run()));
+                    }
+                    return pause.flatMap(v -> rounds(context, until));
+                });
     }
 
     /** One round, in one transaction, if this replica holds the lock. */
@@ -246,6 +272,7 @@ public class RepairWorker {
                         .add(chunkId);
             }
         }
+        tally.limited = limited.size();
         return new Decisions(placements, deletions, done, later, limited);
     }
 
