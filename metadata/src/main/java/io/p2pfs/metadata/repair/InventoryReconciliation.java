@@ -40,6 +40,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
  * tracks and that the node wrote longer than the garbage grace period ago, is asked to go (with
  * {@code notTouchedSince}, so a copy written meanwhile stays).
  * </ul>
+ * A drained, removed node's reports change nothing.
  */
 @ApplicationScoped
 public class InventoryReconciliation {
@@ -107,7 +108,12 @@ public class InventoryReconciliation {
                     });
                 })
                 .flatMap(report -> Panache.withTransaction(() -> Panache.getSession()
-                        .flatMap(db -> apply(db, nodeId, report))));
+                        .flatMap(db -> db.createNativeQuery("SELECT count(*) FROM nodes WHERE node_id = :node "
+                                + "AND removed_at IS NOT NULL", Long.class).setParameter("node", nodeId).getSingleResult()
+                                // A removed node holds nothing counted on: what it lists changes nothing.
+                                .flatMap(removed -> removed > 0
+                                        ? Uni.createFrom().item(new Outcome(report.chunks().size(), 0, 0, 0))
+                                        : apply(db, nodeId, report)))));
     }
 
     private record Known(String state, Instant updatedAt) {

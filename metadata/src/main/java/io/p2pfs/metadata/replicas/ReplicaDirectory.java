@@ -215,11 +215,12 @@ public class ReplicaDirectory {
      * Records that {@code nodeId} holds {@code chunkId} durably; a surplus or bad copy being
      * deleted stays so (a late confirmation does not bring it back), but a copy of garbage that
      * the node kept (written after the delete was decided) is confirmed, so the collector asks
-     * again.
+     * again. A removed node's confirmations count for nothing.
      */
     public Uni<Integer> confirm(Mutiny.Session session, String chunkId, UUID nodeId) {
         return session.createNativeQuery("INSERT INTO replicas (chunk_id, node_id, state, updated_at) "
                 + "SELECT :id, :node, 'CONFIRMED', now() WHERE EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id) "
+                + "AND NOT EXISTS (SELECT 1 FROM nodes WHERE node_id = :node AND removed_at IS NOT NULL) "
                 + "ON CONFLICT (chunk_id, node_id) DO UPDATE SET state = 'CONFIRMED', updated_at = now() "
                 + "WHERE replicas.state <> 'DELETING' "
                 + "OR EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id AND deleting_at IS NOT NULL)")
