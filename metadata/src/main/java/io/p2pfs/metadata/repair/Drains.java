@@ -1,6 +1,7 @@
 package io.p2pfs.metadata.repair;
 
 import io.p2pfs.client.api.Health;
+import io.p2pfs.metadata.replicas.RepairQueue;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -16,9 +17,7 @@ public class Drains {
 
     public Uni<List<Health.Drain>> progress(Mutiny.Session session) {
         return session.createNativeQuery("SELECT CAST(n.node_id AS text), n.url, n.zone, n.capacity_bytes, "
-                + "count(r.chunk_id), count(r.chunk_id) FILTER (WHERE (SELECT count(*) FROM replicas r2 "
-                + "JOIN nodes n2 ON n2.node_id = r2.node_id WHERE r2.chunk_id = r.chunk_id AND r2.state = 'CONFIRMED' "
-                + "AND n2.state = 'UP') < c.replication_factor) "
+                + "count(r.chunk_id), count(r.chunk_id) FILTER (WHERE " + RepairQueue.live("r") + " < c.replication_factor) "
                 + "FROM nodes n LEFT JOIN replicas r ON r.node_id = n.node_id AND r.state IN ('CONFIRMED', 'PENDING') "
                 + "LEFT JOIN chunks c ON c.chunk_id = r.chunk_id "
                 + "WHERE n.state = 'DRAINING' AND n.removed_at IS NULL GROUP BY n.node_id ORDER BY n.node_id",

@@ -157,16 +157,16 @@ public class RepairWorker {
     }
 
     private Uni<Void> nodeChanges(Mutiny.Session session, Tally tally) {
-        return nodes(session, "UPDATE nodes SET lost_at = now() WHERE state = 'DOWN' AND lost_at IS NULL "
-                + "AND removed_at IS NULL AND down_since < now() - make_interval(secs => :grace) "
-                + "RETURNING CAST(node_id AS text)")
+        return nodes(session.createNativeQuery("UPDATE nodes SET lost_at = now() WHERE state = 'DOWN' "
+                + "AND lost_at IS NULL AND removed_at IS NULL AND down_since < now() - make_interval(secs => :grace) "
+                + "RETURNING CAST(node_id AS text)", String.class).setParameter("grace", config.grace().toMillis() / 1000.0))
                 .flatMap(lost -> {
                     tally.nodesLost = lost.size();
                     lost.forEach(node -> Log.infof("Node %s is DOWN past its grace period: repairing its chunks", node));
                     return Sequence.forEach(lost, node -> queue.enqueueHeldBy(session, node, "node lost"));
                 })
-                .flatMap(v -> nodes(session, "UPDATE nodes SET lost_at = NULL WHERE state = 'UP' "
-                        + "AND lost_at IS NOT NULL RETURNING CAST(node_id AS text)"))
+                .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET lost_at = NULL WHERE state = 'UP' "
+                        + "AND lost_at IS NOT NULL RETURNING CAST(node_id AS text)", String.class)))
                 .flatMap(back -> {
                     tally.nodesBack = back.size();
                     back.forEach(node -> Log.infof("Node %s is back after its chunks were repaired: "
@@ -174,8 +174,9 @@ public class RepairWorker {
                     return Sequence.forEach(back, node -> queue.enqueueHeldBy(session, node,
                             "node back after repair"));
                 })
-                .flatMap(v -> nodes(session, "UPDATE nodes SET drain_queued_at = now() WHERE state = 'DRAINING' "
-                        + "AND drain_queued_at IS NULL AND removed_at IS NULL RETURNING CAST(node_id AS text)"))
+                .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET drain_queued_at = now() "
+                        + "WHERE state = 'DRAINING' AND drain_queued_at IS NULL AND removed_at IS NULL "
+                        + "RETURNING CAST(node_id AS text)", String.class)))
                 .flatMap(draining -> {
                     tally.drainsStarted = draining.size();
                     draining.forEach(node -> Log.infof("Node %s is draining: copying its chunks elsewhere", node));
@@ -183,11 +184,8 @@ public class RepairWorker {
                 });
     }
 
-    private Uni<List<UUID>> nodes(Mutiny.Session session, String sql) {
-        var query = session.createNativeQuery(sql, String.class);
-        if (sql.contains(":grace")) {
-            query.setParameter("grace", config.grace().toMillis() / 1000.0);
-        }
+    /** The node ids a query answers as text. */
+    private static Uni<List<UUID>> nodes(Mutiny.SelectionQuery<String> query) {
         return query.getResultList().map(ids -> ids.stream().map(UUID::fromString).toList());
     }
 

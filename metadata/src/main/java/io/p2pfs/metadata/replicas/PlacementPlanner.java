@@ -30,18 +30,15 @@ public class PlacementPlanner {
         this.config = config;
     }
 
-    /** Where a new chunk goes: up to {@code writeQuorum} + spares targets, best first. */
-    public List<Uploads.Target> targets(String chunkId, List<Placement.Candidate> live, int writeQuorum) {
-        return Placement.rank(chunkId, live).stream().limit(writeQuorum + (long) config.spares())
-                .map(node -> new Uploads.Target(node.nodeId().toString(), node.url(),
-                        tokens.sign(chunkId, ChunkTokens.Op.write, node.nodeId())))
-                .toList();
+    /** Where a new chunk goes: up to {@code writeQuorum} + spares live nodes, best first. */
+    public List<Placement.Candidate> targets(String chunkId, List<Placement.Candidate> live, int writeQuorum) {
+        return Placement.rank(chunkId, live).stream().limit(writeQuorum + (long) config.spares()).toList();
     }
 
-    /** The nodes {@link #targets} offers, without signing anything (cheap: one hash per node). */
-    public List<UUID> targetNodes(String chunkId, List<Placement.Candidate> live, int writeQuorum) {
-        return Placement.rank(chunkId, live).stream().limit(writeQuorum + (long) config.spares())
-                .map(Placement.Candidate::nodeId).toList();
+    /** The chosen targets with a write token each, for exactly that chunk and node (signing: CPU work). */
+    public List<Uploads.Target> signed(String chunkId, List<Placement.Candidate> targets) {
+        return targets.stream().map(node -> new Uploads.Target(node.nodeId().toString(), node.url(),
+                tokens.sign(chunkId, ChunkTokens.Op.write, node.nodeId()))).toList();
     }
 
     /**

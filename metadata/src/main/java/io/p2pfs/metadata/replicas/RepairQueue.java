@@ -19,8 +19,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 public class RepairQueue {
 
     /** Live confirmed replicas of {@code s.chunk_id}: the priority (fewer = sooner). */
-    private static final String LIVE = "(SELECT count(*) FROM replicas r JOIN nodes n ON n.node_id = r.node_id "
-            + "WHERE r.chunk_id = s.chunk_id AND r.state = 'CONFIRMED' AND n.state = 'UP')";
+    private static final String LIVE = live("s");
 
     private static final String UPSERT = " ON CONFLICT (chunk_id) DO UPDATE SET "
             + "priority = LEAST(repair_queue.priority, EXCLUDED.priority), not_before = now(), reason = EXCLUDED.reason";
@@ -53,13 +52,17 @@ public class RepairQueue {
         return session.createNativeQuery("INSERT INTO repair_queue (chunk_id, reason, priority) "
                 + "SELECT s.chunk_id, :reason, " + LIVE + " FROM (SELECT DISTINCT r.chunk_id FROM replicas r "
                 + "JOIN chunks c ON c.chunk_id = r.chunk_id WHERE r.node_id = :node "
-                + "AND r.state IN ('CONFIRMED', 'PENDING') AND " + liveElsewhere("r") + " < c.replication_factor) s "
+                + "AND r.state IN ('CONFIRMED', 'PENDING') AND " + live("r") + " < c.replication_factor) s "
                 + "ON CONFLICT (chunk_id) DO NOTHING")
                 .setParameter("reason", reason).setParameter("node", nodeId).executeUpdate();
     }
 
-    /** Confirmed replicas of {@code alias.chunk_id} on UP nodes (the node of {@code alias} itself is not UP here). */
-    static String liveElsewhere(String alias) {
+    /**
+     * SQL: the live replicas (confirmed, on UP nodes) of the chunk {@code alias.chunk_id}. A
+     * DRAINING node's copies are not among them, so for a draining node's row this counts its
+     * chunk's copies elsewhere.
+     */
+    public static String live(String alias) {
         return "(SELECT count(*) FROM replicas r2 JOIN nodes n2 ON n2.node_id = r2.node_id WHERE r2.chunk_id = "
                 + alias + ".chunk_id AND r2.state = 'CONFIRMED' AND n2.state = 'UP')";
     }

@@ -117,8 +117,9 @@ public class UploadSessions {
                 session.replicationFactor, session.writeQuorum, config.maxChunksPerPlacement());
     }
 
-    /** What a placement batch needs after its transaction: the live nodes and the chunks to place. */
-    private record Batch(int writeQuorum, Set<String> stored, List<Placement.Candidate> live) {
+    /** What a placement batch needs after its transaction: the live nodes and where each new chunk goes. */
+    private record Batch(int writeQuorum, Set<String> stored, List<Placement.Candidate> live,
+            Map<String, List<Placement.Candidate>> targets) {
     }
 
     /**
@@ -135,8 +136,13 @@ public class UploadSessions {
                             .map(Map.Entry::getKey).collect(Collectors.toSet());
                     List<Uploads.ChunkToPlace> fresh = request.chunks().stream()
                             .filter(c -> !stored.contains(c.chunkId())).toList();
-                    return replicas.liveCandidates().flatMap(live -> recordNewChunks(db, uploadId, fresh, live,
-                            session.writeQuorum).replaceWith(new Batch(session.writeQuorum, stored, live)));
+                    return replicas.liveCandidates().flatMap(live -> {
+                        Map<String, List<Placement.Candidate>> targets = new java.util.HashMap<>();
+                        fresh.forEach(c -> targets.put(c.chunkId(), planner.targets(c.chunkId(), live,
+                                session.writeQuorum)));
+                        return recordNewChunks(db, uploadId, fresh, targets)
+                                .replaceWith(new Batch(session.writeQuorum, stored, live, targets));
+                    });
                 }))))
                 .flatMap(batch -> {
                     if (batch.stored().size() < ids.size()) {
@@ -146,17 +152,17 @@ public class UploadSessions {
                             .map(chunk -> batch.stored().contains(chunk.chunkId())
                                     ? new Uploads.ChunkPlacement(chunk.chunkId(), true, List.of())
                                     : new Uploads.ChunkPlacement(chunk.chunkId(), false,
-                                            planner.targets(chunk.chunkId(), batch.live(), batch.writeQuorum())))
+                                            planner.signed(chunk.chunkId(), batch.targets().get(chunk.chunkId()))))
                             .toList()));
                 });
     }
 
     /**
-     * Records the batch's new chunks with the nodes they are offered to (the same ranking the
-     * targets are signed from), so that what an upload never committed can be found and deleted.
+     * Records the batch's new chunks with the nodes they are offered to, so that what an upload
+     * never committed can be found and deleted.
      */
-    private Uni<Void> recordNewChunks(org.hibernate.reactive.mutiny.Mutiny.Session db, UUID uploadId,
-            List<Uploads.ChunkToPlace> chunks, List<Placement.Candidate> live, int writeQuorum) {
+    private static Uni<Void> recordNewChunks(org.hibernate.reactive.mutiny.Mutiny.Session db, UUID uploadId,
+            List<Uploads.ChunkToPlace> chunks, Map<String, List<Placement.Candidate>> targets) {
         if (chunks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -168,8 +174,9 @@ public class UploadSessions {
                 .setParameter("ids", chunks.stream().map(Uploads.ChunkToPlace::chunkId).collect(Collectors.joining(",")))
                 .setParameter("sizes", chunks.stream().map(c -> Integer.toString(c.size()))
                         .collect(Collectors.joining(",")))
-                .setParameter("targets", chunks.stream().map(c -> planner.targetNodes(c.chunkId(), live, writeQuorum)
-                        .stream().map(UUID::toString).collect(Collectors.joining(","))).collect(Collectors.joining(";")))
+                .setParameter("targets", chunks.stream().map(c -> targets.get(c.chunkId()).stream()
+                        .map(node -> node.nodeId().toString()).collect(Collectors.joining(",")))
+                        .collect(Collectors.joining(";")))
                 .executeUpdate().replaceWithVoid();
     }
 
