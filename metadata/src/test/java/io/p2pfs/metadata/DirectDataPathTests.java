@@ -78,13 +78,8 @@ class DirectDataPathTests {
         return client.upload(path, new ByteArrayInputStream(content), Uploader.Options.none());
     }
 
-    /** The chunk ids of a file's current version, in order, from the database (the ETag names the entry). */
     static List<String> chunkIds(P2pfsClient client, String path) {
-        String etag = client.stat(path).etag().replace("\"", "");
-        String entry = etag.substring(0, etag.indexOf('.'));
-        String version = etag.substring(etag.indexOf('.') + 1);
-        return TestPeers.rows("SELECT chunk_id FROM version_chunks WHERE entry_id = " + entry + " AND version = "
-                + version + " ORDER BY seq");
+        return DirectClients.chunkIds(client, path);
     }
 
     @ParameterizedTest

@@ -282,12 +282,7 @@ class GarbageCollectorTests {
     }
 
     static List<String> chunksOf(String path) {
-        P2pfsClient client = DirectClients.of(USER);
-        String etag = client.stat(path).etag().replace("\"", "");
-        String entry = etag.substring(0, etag.indexOf('.'));
-        String version = etag.substring(etag.indexOf('.') + 1);
-        return TestPeers.rows("SELECT DISTINCT chunk_id FROM version_chunks WHERE entry_id = " + entry
-                + " AND version = " + version);
+        return DirectClients.chunkIds(DirectClients.of(USER), path).stream().distinct().toList();
     }
 
     static void awaitWhole(List<String> chunks) {

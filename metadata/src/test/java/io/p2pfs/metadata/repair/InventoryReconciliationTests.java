@@ -155,9 +155,7 @@ class InventoryReconciliationTests {
     }
 
     static String onlyChunk(String path) {
-        String etag = DirectClients.of(USER).stat(path).etag().replace("\"", "");
-        List<String> chunks = TestPeers.rows("SELECT chunk_id FROM version_chunks WHERE entry_id = "
-                + etag.substring(0, etag.indexOf('.')) + " AND version = " + etag.substring(etag.indexOf('.') + 1));
+        List<String> chunks = DirectClients.chunkIds(DirectClients.of(USER), path);
         assertEquals(1, chunks.size());
         return chunks.get(0);
     }

@@ -350,17 +350,9 @@ class RepairTests {
     static List<String> chunksOf(Iterable<String> paths) {
         List<String> chunks = new ArrayList<>();
         for (String path : paths) {
-            String etag = DirectClients.of(USER).stat(path).etag().replace("\"", "");
-            String entry = etag.substring(0, etag.indexOf('.'));
-            String version = etag.substring(etag.indexOf('.') + 1);
-            for (String chunk : TestPeers.rows("SELECT chunk_id FROM version_chunks WHERE entry_id = " + entry
-                    + " AND version = " + version + " ORDER BY seq")) {
-                if (!chunks.contains(chunk)) {
-                    chunks.add(chunk);
-                }
-            }
+            chunks.addAll(DirectClients.chunkIds(DirectClients.of(USER), path));
         }
-        return chunks;
+        return chunks.stream().distinct().toList();
     }
 
     /** Every chunk has its three replicas confirmed (the third is copied after the commit). */
