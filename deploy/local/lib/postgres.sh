@@ -111,9 +111,32 @@ pg_start_embedded() {
   fi
   info "starting PostgreSQL ${PG_EMBEDDED_VERSION} (binaries from Maven Central) on port ${PG_PORT}"
   pg_as_user "${user}" "${PG_EMBEDDED_DIST}/bin/pg_ctl" -D "${PG_EMBEDDED_DATA}" -l "${log}" -w -t 60 \
-    -o "-p ${PG_PORT} -k ${PG_EMBEDDED_SOCKET_DIR} -c listen_addresses=localhost" start >/dev/null ||
+    -o "-p ${PG_PORT} -k ${PG_EMBEDDED_SOCKET_DIR} -c listen_addresses=localhost $(pg_preload_option "${PG_EMBEDDED_DIST}/lib")" start >/dev/null ||
     die "PostgreSQL did not start, see ${log}"
   echo embedded >"${PG_STARTED_MARKER}"
+}
+
+# The server option that loads pg_stat_statements when LIBDIR has it: the per-statement counters
+# the benchmarks read (`deploy/local/postgres counters`). Without it everything else still works.
+pg_preload_option() {
+  [[ -f "$1/pg_stat_statements.so" ]] && printf '%s' "-c shared_preload_libraries=pg_stat_statements"
+  return 0
+}
+
+# Prints "STATEMENTS COMMITS" executed so far in service database DB (its name before any
+# per-stack suffix), from pg_stat_statements, or "unavailable" when the server did not load it.
+pg_counters() {
+  local db
+  db="$(pg_db_name "$1")"
+  if [[ "$(pg_superuser_psql -tA -c "SELECT count(*) FROM pg_settings WHERE name = 'shared_preload_libraries' AND setting LIKE '%pg_stat_statements%'")" != 1 ]]; then
+    echo unavailable
+    return 0
+  fi
+  pg_superuser_psql -tA -F ' ' <<SQL
+CREATE EXTENSION IF NOT EXISTS pg_stat_statements;
+SELECT coalesce(sum(calls), 0), coalesce(sum(calls) FILTER (WHERE query ILIKE 'commit%'), 0)
+  FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '${db}');
+SQL
 }
 
 # Makes sure a PostgreSQL answers on localhost:$PG_PORT.
@@ -130,7 +153,7 @@ pg_ensure_running() {
   if [[ -n "${cluster:-}" ]]; then
     read -r version name _ <<<"${cluster}"
     info "starting the installed PostgreSQL cluster ${version}/${name}"
-    pg_ctlcluster "${version}" "${name}" start
+    pg_ctlcluster "${version}" "${name}" start -- -o "$(pg_preload_option "/usr/lib/postgresql/${version}/lib")"
     echo "debian ${version} ${name}" >"${PG_STARTED_MARKER}"
   else
     pg_start_embedded

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 public final class Bench {
 
     enum Metric {
-        WRITE, READ, CREATES, STATS, LIST, INCREMENTAL
+        WRITE, READ, CREATES, CREATE_P99, STATS, STAT_P99, LIST, LIST_P99, INCREMENTAL, DB_CREATE_STATEMENTS,
+        DB_CREATE_COMMITS, DB_STAT_STATEMENTS, DB_LIST_STATEMENTS
     }
 
     private final BenchOptions options;
@@ -38,6 +39,7 @@ public final class Bench {
     // Content is new in every run: p2pfs deduplicates chunks it already holds, also from earlier runs.
     private final long seed = new java.security.SecureRandom().nextLong();
     private String loadAtStart;
+    private DbCounters counters;
 
     Bench(BenchOptions options) {
         this.options = options;
@@ -102,6 +104,7 @@ public final class Bench {
                 p2pfs = new P2pfsSystem(settings);
                 direct = new P2pfsDirectSystem(p2pfs, settings);
                 metadataPid = RssSampler.javaPidOf(options.stackDir(), "metadata");
+                counters = new DbCounters(Path.of(System.getProperty("p2pfs.project.root", ".")), "p2pfs_metadata");
                 p2pfs.bytesReceivedByStorageNodes();
                 systems.add(direct);
                 systems.add(p2pfs);
@@ -115,14 +118,20 @@ public final class Bench {
                 if (round % 2 == 1) {
                     java.util.Collections.reverse(order);
                 }
-                largeFile(order, round);
-                smallFiles(order, round);
-                incremental(order, round);
+                if (options.runs("large")) {
+                    largeFile(order, round);
+                }
+                if (options.runs("small")) {
+                    smallFiles(order, round);
+                }
+                if (options.runs("incremental")) {
+                    incremental(order, round);
+                }
             }
             Double gatewayPeak = null;
             Double directPeak = null;
             double baseline = 0;
-            if (p2pfs != null && options.memoryMib() > 0) {
+            if (p2pfs != null && options.memoryMib() > 0 && options.runs("memory")) {
                 baseline = RssSampler.currentMib(metadataPid);
                 P2pfsSystem gateway = p2pfs;
                 P2pfsDirectSystem client = direct;
@@ -196,15 +205,29 @@ public final class Bench {
                 byte[] contents = Payloads.random(files * options.smallKib() * 1024, seedFor(system, 5000 + round));
                 String dir = base(system) + "/small-" + round;
                 system.mkdirs(dir);
-                double create = Limits.seconds(() -> parallel(clients, i -> system.writeSmall(dir + "/f-" + i,
-                        java.util.Arrays.copyOfRange(contents, i * options.smallKib() * 1024,
+                boolean p2pfs = system instanceof P2pfsSystem || system instanceof P2pfsDirectSystem;
+                DbCounters db = p2pfs ? counters : null;
+                DbCounters.Rate background = db == null ? null : db.background(3000);
+                DbCounters.Sample beforeCreates = db == null ? null : db.sample();
+                List<Long> createNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+                double create = Limits.seconds(() -> parallel(clients, createNanos, i -> system.writeSmall(
+                        dir + "/f-" + i, java.util.Arrays.copyOfRange(contents, i * options.smallKib() * 1024,
                                 (i + 1) * options.smallKib() * 1024))));
-                double stat = Limits.seconds(() -> parallel(clients, i -> system.stat(dir + "/f-" + i)));
+                DbCounters.Sample beforeStats = db == null ? null : db.sample();
+                List<Long> statNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
+                double stat = Limits.seconds(() -> parallel(clients, statNanos, i -> system.stat(dir + "/f-" + i)));
+                DbCounters.Sample beforeLists = db == null ? null : db.sample();
                 int listings = options.clients();
+                List<Long> listNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
                 double list = Limits.seconds(() -> {
                     List<Future<Integer>> counts = new ArrayList<>();
                     for (int c = 0; c < listings; c++) {
-                        counts.add(clients.submit(() -> system.list(dir)));
+                        counts.add(clients.submit(() -> {
+                            long start = System.nanoTime();
+                            int count = system.list(dir);
+                            listNanos.add(System.nanoTime() - start);
+                            return count;
+                        }));
                     }
                     for (Future<Integer> count : counts) {
                         if (count.get() != files) {
@@ -213,11 +236,31 @@ public final class Bench {
                         }
                     }
                 });
+                DbCounters.Sample afterLists = db == null ? null : db.sample();
                 record(Metric.CREATES, system, files / create);
                 record(Metric.STATS, system, files / stat);
                 record(Metric.LIST, system, (double) files * listings / list);
-                log("round %d %-13s small files: %.0f creates/s, %.0f stats/s, %.0f entries listed/s", round + 1,
-                        system.name(), files / create, files / stat, (double) files * listings / list);
+                record(Metric.CREATE_P99, system, Stats.percentile(createNanos, 99) / 1e6);
+                record(Metric.STAT_P99, system, Stats.percentile(statNanos, 99) / 1e6);
+                record(Metric.LIST_P99, system, Stats.percentile(listNanos, 99) / 1e6);
+                String cost = "";
+                if (afterLists != null) {
+                    DbCounters.Cost creates = beforeStats.minus(beforeCreates, background).per(files);
+                    DbCounters.Cost stats = beforeLists.minus(beforeStats, background).per(files);
+                    DbCounters.Cost lists = afterLists.minus(beforeLists, background).per(listings);
+                    record(Metric.DB_CREATE_STATEMENTS, system, creates.statements());
+                    record(Metric.DB_CREATE_COMMITS, system, creates.commits());
+                    record(Metric.DB_STAT_STATEMENTS, system, stats.statements());
+                    record(Metric.DB_LIST_STATEMENTS, system, lists.statements());
+                    cost = String.format(Locale.ROOT, "; database per create %.1f statements, %.2f commits; per stat "
+                            + "%.1f statements; per listing %.1f statements (background %.1f statements/s)",
+                            creates.statements(), creates.commits(), stats.statements(), lists.statements(),
+                            background.statements());
+                }
+                log("round %d %-13s small files: %.0f creates/s (p99 %.1f ms), %.0f stats/s (p99 %.2f ms), "
+                        + "%.0f entries listed/s (p99 %.1f ms)%s", round + 1, system.name(), files / create,
+                        Stats.percentile(createNanos, 99) / 1e6, files / stat, Stats.percentile(statNanos, 99) / 1e6,
+                        (double) files * listings / list, Stats.percentile(listNanos, 99) / 1e6, cost);
             }
         } finally {
             clients.shutdownNow();
@@ -295,9 +338,12 @@ public final class Bench {
         report.row(row("large file read, MB/s", Metric.READ, "loopback HTTP", limits.httpMBps(), null));
         report.row(row("small files: creates/s", Metric.CREATES, "loopback HTTP requests/s",
                 limits.httpSmallRequestsPerSecond(), null));
+        report.row(row("small files: create p99, ms", Metric.CREATE_P99, null, null, null));
         report.row(row("small files: stat ops/s", Metric.STATS, "loopback HTTP requests/s",
                 limits.httpSmallRequestsPerSecond(), null));
+        report.row(row("small files: stat p99, ms", Metric.STAT_P99, null, null, null));
         report.row(row("small files: list, entries/s", Metric.LIST, null, null, null));
+        report.row(row("small files: list p99, ms (whole directory)", Metric.LIST_P99, null, null, null));
         List<String> notes = new ArrayList<>();
         incrementalNotes.forEach((system, rounds) -> notes.add(system + " " + String.join(", ", rounds)));
         report.row(row("incremental: bytes to storage nodes / (R × file)", Metric.INCREMENTAL, null, null,
@@ -311,6 +357,14 @@ public final class Bench {
                 metadataPeakDuringLarge.getOrDefault("p2pfs gateway", Double.NaN));
         report.row(new Report.Row("memory: metadata peak RSS, MiB, " + options.memoryMib() + " MiB upload",
                 directPeak, gatewayPeak, null, null, null, memoryNote));
+        String dbNote = counters == null ? null : counters.why() != null ? "not measured: " + counters.why()
+                : "PostgreSQL's own counts (pg_stat_statements) in the metadata service's database, BEGIN and "
+                        + "COMMIT included, less the services' background rate measured over 3 s of idleness before";
+        report.row(row("database statements per create", Metric.DB_CREATE_STATEMENTS, null, null, dbNote));
+        report.row(row("database commits per create", Metric.DB_CREATE_COMMITS, null, null, null));
+        report.row(row("database statements per stat", Metric.DB_STAT_STATEMENTS, null, null, null));
+        report.row(row("database statements per listing (whole directory)", Metric.DB_LIST_STATEMENTS, null, null,
+                null));
         report.limit("SHA-256, one core (JDK)", limits.sha256MBps(), "MB/s");
         report.limit("AES-256-GCM, one core (JDK, 4 MiB chunks)", limits.aesGcmMBps(), "MB/s");
         report.limit(crypto + " (2 x SHA-256 + AES-GCM per byte)", limits.uploadCryptoMBps(), "MB/s");
@@ -338,14 +392,17 @@ public final class Bench {
         void run(int i) throws Exception;
     }
 
-    private void parallel(ExecutorService pool, Indexed work) throws Exception {
+    /** Runs {@code work} for every small file on the clients, adding each call's duration to {@code nanos}. */
+    private void parallel(ExecutorService pool, List<Long> nanos, Indexed work) throws Exception {
         List<Future<?>> futures = new ArrayList<>();
         int clients = options.clients();
         for (int c = 0; c < clients; c++) {
             int client = c;
             futures.add(pool.submit(() -> {
                 for (int i = client; i < options.smallFiles(); i += clients) {
+                    long start = System.nanoTime();
                     work.run(i);
+                    nanos.add(System.nanoTime() - start);
                 }
                 return null;
             }));

@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * files of 4 KiB by 8 clients, 1 GiB + 1 MiB inserted, a 4 GiB upload for memory, 3 rounds.
  */
 record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int clients, int insertMib,
-        long memoryMib, boolean p2pfs, Path workDir, Path stackDir, Path doc, URI metadata, URI tracker,
+        long memoryMib, java.util.Set<String> workloads, boolean p2pfs, Path workDir, Path stackDir, Path doc, URI metadata, URI tracker,
         URI keycloak, String user, String password, String projectVersion) {
 
     static final String USAGE = """
@@ -20,6 +20,7 @@ record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int 
               --clients N        concurrent clients for the small files (default 8)
               --insert-mib N     bytes inserted in the middle for the incremental write (default 1)
               --memory-mib N     upload streamed while the metadata service's RSS is sampled (default 4096, 0: skip)
+              --workloads LIST   which to run, comma-separated: large,small,incremental,memory (default all)
               --no-p2pfs         HDFS and the machine limits only (no local stack needed)
               --work-dir DIR     scratch space for payloads and HDFS (default bench/harness/target/run)
               --stack-dir DIR    the local stack's state folder (default .local)
@@ -35,6 +36,7 @@ record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int 
         int clients = 8;
         int insertMib = 1;
         long memoryMib = 4096;
+        java.util.Set<String> workloads = WORKLOADS;
         boolean p2pfs = true;
         Path workDir = repoRoot.resolve("bench/harness/target/run");
         Path stackDir = repoRoot.resolve(".local");
@@ -53,6 +55,7 @@ record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int 
                 case "--clients" -> clients = Integer.parseInt(value(args, ++i, arg));
                 case "--insert-mib" -> insertMib = Integer.parseInt(value(args, ++i, arg));
                 case "--memory-mib" -> memoryMib = Long.parseLong(value(args, ++i, arg));
+                case "--workloads" -> workloads = workloads(value(args, ++i, arg));
                 case "--no-p2pfs" -> p2pfs = false;
                 case "--work-dir" -> workDir = Path.of(value(args, ++i, arg));
                 case "--stack-dir" -> stackDir = Path.of(value(args, ++i, arg));
@@ -70,8 +73,26 @@ record BenchOptions(long sizeMib, int rounds, int smallFiles, int smallKib, int 
         }
         String password = System.getenv().getOrDefault("P2PFS_BENCH_PASSWORD", user + "-secret");
         String version = System.getProperty("p2pfs.version", "unknown");
-        return new BenchOptions(sizeMib, rounds, smallFiles, smallKib, clients, insertMib, memoryMib, p2pfs, workDir,
+        return new BenchOptions(sizeMib, rounds, smallFiles, smallKib, clients, insertMib, memoryMib, workloads, p2pfs, workDir,
                 stackDir, doc, metadata, tracker, keycloak, user, password, version);
+    }
+
+    static final java.util.Set<String> WORKLOADS = java.util.Set.of("large", "small", "incremental", "memory");
+
+    boolean runs(String workload) {
+        return workloads.contains(workload);
+    }
+
+    private static java.util.Set<String> workloads(String list) {
+        java.util.Set<String> chosen = new java.util.TreeSet<>();
+        for (String name : list.split(",")) {
+            if (!WORKLOADS.contains(name.trim())) {
+                throw new IllegalArgumentException("unknown workload " + name + " (large, small, incremental, memory)\n"
+                        + USAGE);
+            }
+            chosen.add(name.trim());
+        }
+        return java.util.Set.copyOf(chosen);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -35,4 +35,14 @@ final class Stats {
     static double median(List<Double> values) {
         return median(values.stream().mapToDouble(Double::doubleValue).toArray());
     }
+
+    /** The {@code p}-th percentile (nearest rank) of durations in nanoseconds; NaN when there are none. */
+    static double percentile(java.util.Collection<Long> nanos, double p) {
+        if (nanos.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] sorted = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+    }
 }
