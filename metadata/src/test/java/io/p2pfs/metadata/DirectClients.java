@@ -30,7 +30,7 @@ public final class DirectClients {
             String token = token(user);
             P2pfsClient client = P2pfsClient.builder().metadata(MetadataTestResource.url)
                     .tracker(io.p2pfs.testing.TestTracker.shared().url()).token(() -> token)
-                    .settings(TransferSettings.defaults()).build();
+                    .settings(TransferSettings.defaults().withSmallFileBytes(0)).build();
             Runtime.getRuntime().addShutdownHook(new Thread(client::close));
             return client;
         });

@@ -115,11 +115,16 @@ class PolicyTests {
                 .statusCode(200).body("effective.conflictStrategy", equalTo("KEEP_BOTH"));
     }
 
+    /** Content above the size kept inline, so that versions have chunk references to prune. */
+    static String chunked(String text) {
+        return (text + " ").repeat(5000 / text.length() + 1);
+    }
+
     @Test
     void uploadsUseTheReplicationFactorInEffect() {
         put(TOKEN, dir + "/sub", settings("replicationFactor", 1)).statusCode(200);
         String path = dir + "/sub/leaf/one-replica.bin";
-        given().auth().oauth2(TOKEN).contentType("application/octet-stream").body(DataPathTests.random(1000, 77))
+        given().auth().oauth2(TOKEN).contentType("application/octet-stream").body(DataPathTests.random(5000, 77))
                 .put("/api/v1/files" + path).then().statusCode(201).body("chunksSent", equalTo(1));
         long entry = entryId(path);
         assertEquals(List.of("1"), TestPeers.rows("SELECT DISTINCT c.replication_factor::text FROM chunks c "
@@ -134,7 +139,7 @@ class PolicyTests {
         String path = dir + "/sub/kept.txt";
         long chunksBefore = TestPeers.count("SELECT count(*) FROM chunks");
         for (int v = 1; v <= 4; v++) {
-            given().auth().oauth2(TOKEN).body("version " + v).put("/api/v1/files" + path).then()
+            given().auth().oauth2(TOKEN).body(chunked("version " + v)).put("/api/v1/files" + path).then()
                     .statusCode(v == 1 ? 201 : 200).body("version", equalTo(v));
         }
         long entry = entryId(path);
@@ -152,7 +157,7 @@ class PolicyTests {
                 .body("version", equalTo(5));
         given().auth().oauth2(TOKEN).get("/api/v1/versions" + path).then().statusCode(200)
                 .body("version", equalTo(List.of(5, 4)));
-        given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).body(equalTo("version 3"));
+        given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).body(equalTo(chunked("version 3")));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<JsonNode> uploads = KafkaRecords.events("p2pfs.files", ev -> ev.path("type").asText()
@@ -168,7 +173,7 @@ class PolicyTests {
         put(TOKEN, dir, settings("keepDays", 1)).statusCode(200);
         String path = dir + "/sub/idle.txt";
         for (int v = 1; v <= 3; v++) {
-            given().auth().oauth2(TOKEN).body("idle " + v).put("/api/v1/files" + path).then()
+            given().auth().oauth2(TOKEN).body(chunked("idle " + v)).put("/api/v1/files" + path).then()
                     .statusCode(v == 1 ? 201 : 200);
         }
         long entry = entryId(path);
@@ -182,7 +187,7 @@ class PolicyTests {
                         .body("version", equalTo(List.of(3))));
         assertEquals(List.of("3"), TestPeers.rows("SELECT DISTINCT version::text FROM version_chunks WHERE "
                 + "entry_id = " + entry + " ORDER BY 1"));
-        given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).body(equalTo("idle 3"));
+        given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).body(equalTo(chunked("idle 3")));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1,
                 KafkaRecords.events("p2pfs.files", ev -> ev.path("type").asText().equals("file.versions-pruned")
                         && ev.path("subject").asText().equals(path)

@@ -11,10 +11,16 @@ public final class Downloads {
     /**
      * One page of a version's manifest for the byte range {@code [offset, offset + length)}:
      * the chunks that cover it, in order, each with its key and where it can be read. {@code next}
-     * is the offset of the next page, or null on the last.
+     * is the offset of the next page, or null on the last. A small file kept inline by the service
+     * has no chunks: {@code inline} is then the range's bytes themselves (base64).
      */
     public record ManifestPage(String path, int version, long size, String etag, String sha256, long offset,
-            long length, List<ChunkLocation> chunks, Long next) {
+            long length, List<ChunkLocation> chunks, Long next, String inline) {
+
+        public ManifestPage(String path, int version, long size, String etag, String sha256, long offset, long length,
+                List<ChunkLocation> chunks, Long next) {
+            this(path, version, size, etag, sha256, offset, length, chunks, next, null);
+        }
     }
 
     /**

@@ -28,6 +28,21 @@ public final class HttpControlPlane implements ControlPlane {
                 Uploads.Session.class, 201);
     }
 
+    /** The gateway's {@code PUT /api/v1/files/{path}}: one call, the service stores the content as it sees fit. */
+    @Override
+    public Uploads.Result small(String path, byte[] content, String ifMatch, boolean createOnly,
+            Set<String> lockTokens) {
+        Map<String, String> headers = new LinkedHashMap<>(lockHeader(lockTokens));
+        if (ifMatch != null) {
+            headers.put("If-Match", ifMatch);
+        }
+        if (createOnly) {
+            headers.put("If-None-Match", "*");
+        }
+        return http.call(HttpMethod.PUT, metadata + "/api/v1/files" + ServiceHttp.encodePath(path),
+                new ServiceHttp.Raw(content, "application/octet-stream"), headers, Uploads.Result.class, 200, 201);
+    }
+
     @Override
     public Uploads.Placements place(UUID uploadId, Uploads.PlacementRequest request) {
         return http.call(HttpMethod.POST, metadata + "/api/v1/uploads/" + uploadId + "/placements", request, Map.of(),

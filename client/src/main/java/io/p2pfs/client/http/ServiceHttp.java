@@ -67,6 +67,18 @@ public final class ServiceHttp {
     private record Answer(int status, byte[] body) {
     }
 
+    /** A request body sent as it is (not as JSON). */
+    public record Raw(byte[] bytes, String contentType) {
+    }
+
+    private static byte[] bytesOf(Object body) throws IOException {
+        return body == null ? null : body instanceof Raw raw ? raw.bytes() : JSON.writeValueAsBytes(body);
+    }
+
+    private static String contentTypeOf(Object body) {
+        return body instanceof Raw raw ? raw.contentType() : "application/json";
+    }
+
     /**
      * Sends {@code body} (null: none) as JSON and reads the answer as {@code type} when its status
      * is one of {@code ok} ({@code type} null: the body is ignored).
@@ -113,12 +125,13 @@ public final class ServiceHttp {
         headers.forEach(options::putHeader);
         Buffer content;
         try {
-            content = body == null ? null : Buffer.buffer(JSON.writeValueAsBytes(body));
+            byte[] bytes = bytesOf(body);
+            content = bytes == null ? null : Buffer.buffer(bytes);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the request body as JSON", e);
         }
         if (content != null) {
-            options.putHeader("Content-Type", "application/json");
+            options.putHeader("Content-Type", contentTypeOf(body));
         }
         CompletableFuture<Answer> answer = EventLoopCall.run(vertx, () -> http.request(options)
                 .compose(request -> content == null ? request.send() : request.send(content))
@@ -151,7 +164,7 @@ public final class ServiceHttp {
         byte[] content;
         try {
             request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri)).timeout(timeout);
-            content = body == null ? null : JSON.writeValueAsBytes(body);
+            content = bytesOf(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the request body as JSON", e);
         } catch (IllegalArgumentException e) {
@@ -164,7 +177,7 @@ public final class ServiceHttp {
         }
         headers.forEach(request::header);
         if (content != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", contentTypeOf(body));
         }
         request.method(method.name(), content == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
                 : java.net.http.HttpRequest.BodyPublishers.ofByteArray(content));

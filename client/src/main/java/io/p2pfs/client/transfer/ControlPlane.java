@@ -18,6 +18,16 @@ public interface ControlPlane {
     /** @param lockTokens the tokens of locks the caller holds on the path (may be empty) */
     Uploads.Session begin(Uploads.Begin begin, Set<String> lockTokens);
 
+    /**
+     * Stores a small file's whole {@code content} in one call (the service decides how: kept
+     * inline, or through its own chunk pipeline), with the conditions of an upload. Null when this
+     * control plane has no such call; the caller then runs the chunk pipeline itself.
+     */
+    default Uploads.Result small(String path, byte[] content, String ifMatch, boolean createOnly,
+            Set<String> lockTokens) {
+        return null;
+    }
+
     Uploads.Placements place(UUID uploadId, Uploads.PlacementRequest request);
 
     Uploads.Result commit(UUID uploadId, Uploads.Commit commit, Set<String> lockTokens);

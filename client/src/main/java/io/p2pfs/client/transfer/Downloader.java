@@ -73,6 +73,12 @@ public final class Downloader {
 
         /** Writes the range to {@code out}; returns the number of bytes written. */
         public long writeTo(OutputStream out) throws IOException {
+            if (first.inline() != null) {
+                byte[] content = java.util.Base64.getDecoder().decode(first.inline());
+                out.write(content);
+                out.flush();
+                return content.length;
+            }
             long from = first.offset();
             long to = first.offset() + first.length();
             Pages pages = new Pages();

@@ -80,6 +80,18 @@ public final class Uploader {
      */
     public Outcome upload(ControlPlane control, String path, InputStream content, Options options)
             throws IOException {
+        int small = settings.smallFileBytes();
+        if (small > 0) {
+            byte[] head = content.readNBytes(small + 1);
+            if (head.length <= small) {
+                Uploads.Result result = control.small(path, head, options.ifMatch(), options.createOnly(),
+                        options.lockTokens());
+                if (result != null) {
+                    return new Outcome(result, 0, 0, 0);
+                }
+            }
+            content = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), content);
+        }
         Uploads.Session session = control.begin(new Uploads.Begin(path, options.ifMatch(), options.createOnly()),
                 options.lockTokens());
         Run run = new Run(control, session);

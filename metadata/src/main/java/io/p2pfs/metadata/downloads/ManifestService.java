@@ -64,7 +64,24 @@ public class ManifestService {
     }
 
     private record Page(FsPath path, FileVersion version, String etag, long from, long to, List<Located> chunks,
-            Long next) {
+            Long next, byte[] inline) {
+
+        Page(FsPath path, FileVersion version, String etag, long from, long to, List<Located> chunks, Long next) {
+            this(path, version, etag, from, to, chunks, next, null);
+        }
+    }
+
+    /** The range of a file kept inline: its bytes themselves, no chunk, no token. */
+    private static Page inlinePage(FsPath path, FileVersion row, String etag, Manifest manifest, long requested,
+            Long length) {
+        long size = manifest.inline().length;
+        long offset = requested < 0 ? Math.max(0, size + requested) : requested;
+        if (offset > size || (offset == size && size > 0)) {
+            throw new RangeNotSatisfiable(size);
+        }
+        long to = length == null ? size : Math.min(size, offset + length);
+        return new Page(path, row, etag, offset, to, List.of(), null,
+                java.util.Arrays.copyOfRange(manifest.inline(), (int) offset, (int) to));
     }
 
     /**
@@ -92,6 +109,10 @@ public class ManifestService {
                                 }
                                 Manifest manifest = Manifest.open(keys, row.keyId, row.manifestSealed, entry.entryId,
                                         wanted);
+                                if (manifest.isInline()) {
+                                    return Uni.createFrom().item(inlinePage(path, row, ETags.of(entry.entryId, wanted),
+                                            manifest, offset, length));
+                                }
                                 return locate(path, row, ETags.of(entry.entryId, wanted), manifest, offset, length);
                             });
                 })
@@ -165,7 +186,8 @@ public class ManifestService {
         }
         return new Downloads.ManifestPage(page.path().toString(), page.version().version, page.version().size,
                 page.etag(), HexFormat.of().formatHex(page.version().contentSha256), page.from(),
-                page.to() - page.from(), chunks, page.next());
+                page.to() - page.from(), chunks, page.next(),
+                page.inline() == null ? null : base64.encodeToString(page.inline()));
     }
 
     /** 416 with the size, as RFC 9110 asks. */

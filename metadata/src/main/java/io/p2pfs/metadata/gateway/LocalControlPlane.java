@@ -8,6 +8,7 @@ import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.core.Db;
 import io.p2pfs.metadata.downloads.ManifestService;
 import io.p2pfs.metadata.replicas.ReplicaChecks;
+import io.p2pfs.metadata.uploads.InlineUploads;
 import io.p2pfs.metadata.uploads.UploadCommit;
 import io.p2pfs.metadata.uploads.UploadConditions;
 import io.p2pfs.metadata.uploads.UploadSessions;
@@ -26,10 +27,12 @@ final class LocalControlPlane implements ControlPlane {
     private final UploadCommit commits;
     private final ManifestService manifests;
     private final ReplicaChecks checks;
+    private final InlineUploads inline;
     private final Caller caller;
 
-    LocalControlPlane(UploadSessions sessions, UploadCommit commits, ManifestService manifests, ReplicaChecks checks,
-            Caller caller) {
+    LocalControlPlane(UploadSessions sessions, UploadCommit commits, InlineUploads inline, ManifestService manifests,
+            ReplicaChecks checks, Caller caller) {
+        this.inline = inline;
         this.sessions = sessions;
         this.commits = commits;
         this.manifests = manifests;
@@ -41,6 +44,17 @@ final class LocalControlPlane implements ControlPlane {
     public Uploads.Session begin(Uploads.Begin begin, Set<String> lockTokens) {
         UploadConditions conditions = new UploadConditions(begin.ifMatch(), Boolean.TRUE.equals(begin.createOnly()));
         return Db.await(() -> sessions.begin(FsPath.parse(begin.path()), conditions, caller, lockTokens));
+    }
+
+    /** Content small enough is kept inline, in one transaction; anything larger runs the pipeline (null). */
+    @Override
+    public Uploads.Result small(String path, byte[] content, String ifMatch, boolean createOnly,
+            Set<String> lockTokens) {
+        if (content.length > inline.maxSize()) {
+            return null;
+        }
+        return Db.await(() -> inline.write(FsPath.parse(path), content, new UploadConditions(ifMatch, createOnly),
+                caller, lockTokens));
     }
 
     @Override

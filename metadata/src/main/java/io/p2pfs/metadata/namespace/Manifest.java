@@ -17,11 +17,28 @@ import java.util.List;
  * (rather than deriving it from {@code h} at read time) means a master-key
  * rotation only re-seals manifests and never touches chunk data on peers.
  *
+ * <p>A small file's content may instead be kept in the manifest itself ({@code inline}, no chunks):
+ * it then lives, sealed, in the version's row, and is as durable as the database (its WAL and
+ * replicas) instead of being replicated over peers.
+ *
  * <p>Binary form before sealing: {@code version(1)=1, count(4)}, then per chunk
- * {@code id(32) h(32) k(32) length(4)}. Sealed with the manifests key, associated data =
- * entry id || version number.
+ * {@code id(32) h(32) k(32) length(4)}; inline: {@code version(1)=2, length(4), content}. Sealed
+ * with the manifests key, associated data = entry id || version number.
  */
-public record Manifest(List<ChunkRef> chunks) {
+public record Manifest(List<ChunkRef> chunks, byte[] inline) {
+
+    public Manifest(List<ChunkRef> chunks) {
+        this(chunks, null);
+    }
+
+    /** The manifest of a file kept inline: its whole content. */
+    public static Manifest inline(byte[] content) {
+        return new Manifest(List.of(), content.clone());
+    }
+
+    public boolean isInline() {
+        return inline != null;
+    }
 
     public record ChunkRef(String chunkId, byte[] plainHash, byte[] key, int plainLength) {
     }
@@ -29,6 +46,9 @@ public record Manifest(List<ChunkRef> chunks) {
     private static final HexFormat HEX = HexFormat.of();
 
     public long size() {
+        if (inline != null) {
+            return inline.length;
+        }
         long size = 0;
         for (ChunkRef chunk : chunks) {
             size += chunk.plainLength();
@@ -40,6 +60,12 @@ public record Manifest(List<ChunkRef> chunks) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(5 + chunks.size() * 100);
             DataOutputStream out = new DataOutputStream(bytes);
+            if (inline != null) {
+                out.writeByte(2);
+                out.writeInt(inline.length);
+                out.write(inline);
+                return SealedBox.seal(keys.manifests(), bytes.toByteArray(), associated(entryId, version));
+            }
             out.writeByte(1);
             out.writeInt(chunks.size());
             for (ChunkRef chunk : chunks) {
@@ -58,7 +84,11 @@ public record Manifest(List<ChunkRef> chunks) {
     public static Manifest open(KeyRing keys, String keyId, byte[] sealed, long entryId, int version) {
         byte[] plain = SealedBox.open(keys.manifests(keyId), sealed, associated(entryId, version));
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(plain))) {
-            if (in.readByte() != 1) {
+            byte format = in.readByte();
+            if (format == 2) {
+                return new Manifest(List.of(), in.readNBytes(in.readInt()));
+            }
+            if (format != 1) {
                 throw new IllegalStateException("unknown manifest format");
             }
             int count = in.readInt();

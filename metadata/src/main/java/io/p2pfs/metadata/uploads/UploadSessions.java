@@ -107,6 +107,42 @@ public class UploadSessions {
         });
     }
 
+    /**
+     * The checks of {@link #begin} for a file that will be kept inline, in one read-only session,
+     * and the session it would have begun, not stored: its commit follows at once and re-checks
+     * everything under the file's row lock. No peer is involved, so live nodes are not needed.
+     */
+    public Uni<UploadSession> inline(FsPath path, UploadConditions conditions, Caller caller, Set<String> lockTokens) {
+        if (path.isRoot()) {
+            throw new Conflict("/ is a directory.");
+        }
+        return Panache.withSession(() -> acls.requireWrite(path, caller, "upload").flatMap(chain -> {
+            boolean exists = chain.size() == path.segments().size() + 1;
+            Entry existing = exists ? chain.get(chain.size() - 1) : null;
+            if (existing != null && existing.isDir()) {
+                throw new Conflict(path + " is a directory.");
+            }
+            return guard.requireWritable(path, caller.id(), lockTokens, "write")
+                    .flatMap(v -> policies.effectiveFor(path))
+                    .map(policy -> {
+                        UploadSession session = new UploadSession();
+                        session.uploadId = UUID.randomUUID();
+                        session.userId = caller.id();
+                        session.keyId = keys.keyId();
+                        session.entryId = existing == null ? null : existing.entryId;
+                        session.baseVersion = UploadConditions.baseVersion(conditions, existing,
+                                policy.conflictStrategy());
+                        session.createOnly = conditions.createOnly();
+                        session.replicationFactor = (short) policy.replicationFactor();
+                        session.writeQuorum = 0;
+                        session.state = UploadSession.OPEN;
+                        session.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                        session.expiresAt = session.createdAt;
+                        return session;
+                    });
+        }));
+    }
+
     private Uploads.Session answer(UploadSession session, Caller caller) {
         KeyRing.Convergence convergence = keys.convergence(caller.id(), session.keyId);
         return new Uploads.Session(session.uploadId, session.expiresAt,

@@ -27,5 +27,12 @@ public final class UploadsConfig {
         /** How far a receipt's issue time may lie before the session's start or after now (clock skew). */
         @WithDefault("5m")
         Duration receiptClockSkew();
+
+        /**
+         * Files up to this size are kept inline: sealed in their version's database row, written
+         * in one transaction with no peer involved (0: never). Their durability is the database's.
+         */
+        @WithDefault("4K")
+        io.quarkus.runtime.configuration.MemorySize inlineMaxSize();
     }
 }

@@ -105,8 +105,21 @@ public class VersionCommit {
 
     @WithTransaction
     public Uni<Uploads.Result> commit(Prepared prepared) {
+        return sessions.open(prepared.uploadId(), prepared.caller(), true).flatMap(session -> commit(session, prepared));
+    }
+
+    /**
+     * The commit of a file kept inline, which has no session row: {@code session} holds what a
+     * session would (base version, create-only, the entry it was based on) and is not stored.
+     */
+    @WithTransaction
+    public Uni<Uploads.Result> commitInline(UploadSession session, Prepared prepared) {
+        return commit(session, prepared);
+    }
+
+    private Uni<Uploads.Result> commit(UploadSession session, Prepared prepared) {
         FsPath path = prepared.path();
-        return sessions.open(prepared.uploadId(), prepared.caller(), true).flatMap(session -> Panache.getSession()
+        return Panache.getSession()
                 .flatMap(db -> requireHoldersLive(prepared)
                         // The parent's: looking at the path itself would load the file's row before it is locked.
                         .flatMap(v -> policies.effectiveFor(path.parent()))
@@ -117,11 +130,14 @@ public class VersionCommit {
                                 .call(target -> acls.requireWrite(path, prepared.caller(), "upload"))
                                 .call(target -> guard.requireWritable(path, prepared.caller().id(), prepared.lockTokens(),
                                         "write"))
-                                .flatMap(target -> write(db, session, target, policy, prepared)))));
+                                .flatMap(target -> write(db, session, target, policy, prepared))));
     }
 
     /** Each new chunk must still be readable when the commit lands: one of its receipted nodes must be up. */
     private Uni<Void> requireHoldersLive(Prepared prepared) {
+        if (prepared.written().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         Set<UUID> holders = prepared.written().stream().flatMap(w -> w.nodes().stream()).collect(Collectors.toSet());
         return nodeKeys.load(holders).map(known -> {
             for (ReplicaDirectory.Written chunk : prepared.written()) {
@@ -276,6 +292,9 @@ public class VersionCommit {
                     details.put("chunks", manifest.chunks().size());
                     details.put("chunksSent", sent);
                     details.put("uploadId", session.uploadId.toString());
+                    if (manifest.isInline()) {
+                        details.put("inline", true);
+                    }
                     if (!pruned.versions().isEmpty()) {
                         details.put("prunedVersions", pruned.versions());
                     }

@@ -157,7 +157,7 @@ class QuotaTests {
         P2pfsClient client = DirectClients.of(user);
         ExecutorService pool = Executors.newFixedThreadPool(20);
         ExecutorService cpu = Executors.newFixedThreadPool(2);
-        Uploader uploader = new Uploader(client.transport(), cpu, TransferSettings.defaults());
+        Uploader uploader = new Uploader(client.transport(), cpu, TransferSettings.defaults().withSmallFileBytes(0));
         ControlPlane control = committingTogether(client.controlPlane(), new CyclicBarrier(20));
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong highest = new AtomicLong();
@@ -299,24 +299,25 @@ class QuotaTests {
     void usageReportsWhatIsStored() {
         upload(token, dir + "/one.bin", random(5000, 1)).then().statusCode(201);
         upload(token, dir + "/one.bin", random(7000, 2)).then().statusCode(200);
-        upload(token, dir + "/two.bin", random(3000, 3)).then().statusCode(201);
-        // The same content again: a new version, but no new chunk.
-        upload(token, dir + "/copy.bin", random(3000, 3)).then().statusCode(201);
+        upload(token, dir + "/two.bin", random(4500, 3)).then().statusCode(201);
+        // The same content again: a new version, but no new chunk. (Sizes above what is kept inline:
+        // these are chunk figures.)
+        upload(token, dir + "/copy.bin", random(4500, 3)).then().statusCode(201);
         long cipher = TestPeers.count("SELECT sum(c.cipher_size) FROM chunks c WHERE c.chunk_id IN (SELECT "
                 + "vc.chunk_id FROM version_chunks vc JOIN entries e ON e.entry_id = vc.entry_id "
                 + "WHERE e.owner_id = '" + user + "')");
         // Each chunk is its content and a 16-byte tag.
-        assertEquals(5000 + 7000 + 3000 + 3 * 16, cipher);
+        assertEquals(5000 + 7000 + 4500 + 3 * 16, cipher);
         given().auth().oauth2(token).get("/api/v1/usage").then().statusCode(200)
                 .body("userId", equalTo(user))
-                .body("logicalBytes", equalTo(18000))
+                .body("logicalBytes", equalTo(21000))
                 .body("physicalBytes", equalTo((int) cipher))
                 .body("replicatedBytes", equalTo((int) cipher * 2))
                 .body("files", equalTo(3)).body("versions", equalTo(4))
                 .body("limitBytes", equalTo(DEFAULT_LIMIT)).body("limitSource", equalTo("default"))
-                .body("availableBytes", equalTo(DEFAULT_LIMIT - 18000));
-        assertEquals(18000, storedBytes(user));
-        assertEquals(18000, used(user));
+                .body("availableBytes", equalTo(DEFAULT_LIMIT - 21000));
+        assertEquals(21000, storedBytes(user));
+        assertEquals(21000, used(user));
     }
 
     @Test
