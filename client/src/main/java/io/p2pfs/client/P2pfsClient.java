@@ -196,8 +196,13 @@ public final class P2pfsClient implements AutoCloseable {
     }
 
     public NamespaceApi.Stat stat(String path) {
-        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/stat" + ServiceHttp.encodePath(path), null, Map.of(),
-                NamespaceApi.Stat.class, 200);
+        return stat(path, false);
+    }
+
+    /** With {@code replicas}, a file's answer also says how well its chunks are replicated (a little dearer). */
+    public NamespaceApi.Stat stat(String path, boolean replicas) {
+        return http.call(HttpMethod.GET, metadataUrl + "/api/v1/stat" + ServiceHttp.encodePath(path)
+                + (replicas ? "?replicas=true" : ""), null, Map.of(), NamespaceApi.Stat.class, 200);
     }
 
     public NamespaceApi.Listing list(String path, String cursor, Integer limit) {

@@ -162,7 +162,7 @@ public final class NamespaceCommands {
         protected int execute() {
             List<NamespaceApi.Stat> stats = new ArrayList<>();
             for (String path : paths) {
-                stats.add(client().stat(remote(path)));
+                stats.add(client().stat(remote(path), true));
             }
             if (jsonOutput()) {
                 printer().json(stats.size() == 1 ? stats.get(0) : stats);

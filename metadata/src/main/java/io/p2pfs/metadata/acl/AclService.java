@@ -14,6 +14,7 @@ import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.core.Caller;
+import io.p2pfs.metadata.namespace.DirectoryCache;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -63,6 +64,15 @@ public class AclService {
 
     /** Like {@link #require}, answering the entries from the root to {@code path}. */
     public Uni<List<Entry>> requireChain(FsPath path, Caller caller, Permission wanted, String action) {
+        return requireHeld(path, caller, wanted, action).map(Checked::chain);
+    }
+
+    /** The entries from the root to a path, and the permissions the caller holds on its last one. */
+    public record Checked(List<Entry> chain, Set<Permission> held) {
+    }
+
+    /** Like {@link #requireChain}, also answering what the caller holds there (from the same reads). */
+    public Uni<Checked> requireHeld(FsPath path, Caller caller, Permission wanted, String action) {
         return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
             boolean complete = chain.size() == path.segments().size() + 1;
             if (!complete) {
@@ -70,7 +80,8 @@ public class AclService {
                 throw new NotFound("Nothing at " + path + ".");
             }
             check(nodes, path, caller, wanted, action);
-            return chain;
+            return new Checked(chain, caller.admin() ? EnumSet.allOf(Permission.class)
+                    : AccessRules.held(nodes, caller.id(), caller.principals()));
         }));
     }
 
@@ -234,8 +245,41 @@ public class AclService {
         }
     }
 
+    /**
+     * The chain with its ACLs. Those of directories come from the directory cache when the chain
+     * was resolved against it (same counter, so they are current); the rest are read, and the
+     * directories' among them kept.
+     */
     private Uni<List<AccessRules.Node>> nodes(List<Entry> chain) {
-        return acls(chain.stream().map(e -> e.entryId).toList()).map(acls -> toNodes(chain, acls));
+        DirectoryCache.Generation generation = chain instanceof Namespace.Chain resolved ? resolved.generation() : null;
+        if (generation == null) {
+            return acls(chain.stream().map(e -> e.entryId).toList()).map(acls -> toNodes(chain, acls));
+        }
+        Map<Long, Acl> known = new HashMap<>();
+        List<Long> missing = new ArrayList<>();
+        for (Entry entry : chain) {
+            Object kept = entry.isDir() ? generation.acl(entry.entryId) : null;
+            if (kept instanceof Acl acl) {
+                known.put(entry.entryId, acl);
+            } else {
+                missing.add(entry.entryId);
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(toNodes(chain, known));
+        }
+        return acls(missing).map(read -> {
+            for (Entry entry : chain) {
+                if (missing.contains(entry.entryId)) {
+                    Acl acl = read.getOrDefault(entry.entryId, Acl.NONE);
+                    known.put(entry.entryId, acl);
+                    if (entry.isDir()) {
+                        generation.keepAcl(entry.entryId, acl);
+                    }
+                }
+            }
+            return toNodes(chain, known);
+        });
     }
 
     private static List<AccessRules.Node> toNodes(List<Entry> chain, Map<Long, Acl> acls) {

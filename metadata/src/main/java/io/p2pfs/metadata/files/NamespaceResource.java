@@ -38,9 +38,10 @@ public class NamespaceResource {
 
     @GET
     @Path("/stat{path: (/.*)?}")
-    public Uni<NamespaceApi.Stat> stat(@PathParam("path") String path) {
+    public Uni<NamespaceApi.Stat> stat(@PathParam("path") String path,
+            @QueryParam("replicas") @DefaultValue("false") boolean replicas) {
         FsPath parsed = FsPath.parse(path);
-        return users.caller(identity).flatMap(caller -> namespace.stat(parsed, caller));
+        return users.caller(identity).flatMap(caller -> namespace.stat(parsed, caller, replicas));
     }
 
     @GET

@@ -60,21 +60,23 @@ public class NamespaceService {
 
     /** The whole content's SHA-256 is shown only to callers who may download the content. */
     @WithSession
-    public Uni<NamespaceApi.Stat> stat(FsPath path, Caller caller) {
-        return acls.requireChain(path, caller, Permission.READ, "stat").flatMap(chain -> {
+    /** A path's entry; with {@code replicas}, also the replica health of a file's current version (one more query). */
+    public Uni<NamespaceApi.Stat> stat(FsPath path, Caller caller, boolean replicas) {
+        return acls.requireHeld(path, caller, Permission.READ, "stat").flatMap(checked -> {
+            List<Entry> chain = checked.chain();
             Entry entry = chain.get(chain.size() - 1);
             if (entry.isDir()) {
                 return Uni.createFrom().item(new NamespaceApi.Stat(path.toString(), "DIR", null, null, entry.ownerId,
                         entry.createdAt, entry.updatedAt, null, null, null, null));
             }
-            return acls.held(chain, caller).flatMap(held -> FileVersion.<FileVersion>findById(
-                    new FileVersion.Key(entry.entryId, entry.currentVersion))
-                    .flatMap(version -> health(entry.entryId, entry.currentVersion).map(health ->
+            return FileVersion.<FileVersion>findById(new FileVersion.Key(entry.entryId, entry.currentVersion))
+                    .flatMap(version -> (replicas ? health(entry.entryId, entry.currentVersion)
+                            : Uni.createFrom().<NamespaceApi.ReplicaHealth>nullItem()).map(health ->
                             new NamespaceApi.Stat(path.toString(), "FILE", version.size, version.version,
                                     entry.ownerId, entry.createdAt, entry.updatedAt, version.chunkCount,
-                                    held.contains(Permission.DOWNLOAD) ? HexFormat.of().formatHex(version.contentSha256)
-                                            : null,
-                                    ETags.of(entry.entryId, version.version), health))));
+                                    checked.held().contains(Permission.DOWNLOAD)
+                                            ? HexFormat.of().formatHex(version.contentSha256) : null,
+                                    ETags.of(entry.entryId, version.version), health)));
         });
     }
 

@@ -19,7 +19,7 @@ import org.hibernate.exception.ConstraintViolationException;
 /**
  * Path resolution and directory structure over the {@code entries} table. Every method runs in
  * the caller's session (and transaction); lookups go by name HMAC, one indexed probe per
- * segment.
+ * segment that the {@link DirectoryCache} does not hold.
  */
 @ApplicationScoped
 public class Namespace {
@@ -31,40 +31,82 @@ public class Namespace {
     private static final long DIRECTORY_MOVES_KEY = 0x703270_66732d6d76L;
 
     private final NameCodec names;
+    private final DirectoryCache directories;
 
-    public Namespace(NameCodec names) {
+    public Namespace(NameCodec names, DirectoryCache directories) {
         this.names = names;
+        this.directories = directories;
     }
 
     /** The entry at {@code path}, or {@code null} when any segment is missing. */
     public Uni<Entry> find(FsPath path) {
-        Uni<Entry> current = Entry.findById(Entry.ROOT_ID);
-        for (String segment : path.segments()) {
-            current = current.flatMap(parent -> {
-                if (parent == null || !parent.isDir()) {
-                    return Uni.createFrom().nullItem();
-                }
-                return child(parent.entryId, segment);
-            });
+        return chain(path).map(chain -> chain.size() == path.segments().size() + 1 ? chain.get(chain.size() - 1)
+                : null);
+    }
+
+    /**
+     * The entries from the root to a path, and the {@link DirectoryCache} generation its
+     * directories were checked against (null: none was used).
+     */
+    public static final class Chain extends java.util.ArrayList<Entry> {
+        private final transient DirectoryCache.Generation generation;
+
+        Chain(int capacity, DirectoryCache.Generation generation) {
+            super(capacity);
+            this.generation = generation;
         }
-        return current;
+
+        public DirectoryCache.Generation generation() {
+            return generation;
+        }
     }
 
     /**
      * The entries from the root to {@code path}, as far as they exist: the list ends early
      * (with the deepest existing ancestor) when a segment is missing or a file is in the way.
+     * The directories before the last segment come from the {@link DirectoryCache} when it holds
+     * them for the current counter; the last entry is always read in the caller's session.
      */
     public Uni<List<Entry>> chain(FsPath path) {
-        List<Entry> chain = new java.util.ArrayList<>(path.segments().size() + 1);
-        Uni<Entry> current = Entry.<Entry>findById(Entry.ROOT_ID).invoke(chain::add);
-        for (String segment : path.segments()) {
+        if (path.isRoot()) {
+            return Entry.<Entry>findById(Entry.ROOT_ID).map(root -> {
+                List<Entry> chain = new Chain(1, null);
+                chain.add(root);
+                return chain;
+            });
+        }
+        return directories.generation().flatMap(generation -> walk(path, generation));
+    }
+
+    private Uni<List<Entry>> walk(FsPath path, DirectoryCache.Generation generation) {
+        List<String> segments = path.segments();
+        Chain chain = new Chain(segments.size() + 1, generation);
+        Entry root = generation == null ? null : generation.dir(0, "");
+        Uni<Entry> current = root != null ? Uni.createFrom().item(root)
+                : Entry.<Entry>findById(Entry.ROOT_ID).invoke(found -> {
+                    if (generation != null && found != null) {
+                        generation.keepDir(0, "", found);
+                    }
+                });
+        current = current.invoke(chain::add);
+        for (int i = 0; i < segments.size(); i++) {
+            String segment = segments.get(i);
+            boolean last = i == segments.size() - 1;
             current = current.flatMap(parent -> {
                 if (parent == null || !parent.isDir()) {
                     return Uni.createFrom().nullItem();
                 }
+                Entry kept = last || generation == null ? null : generation.dir(parent.entryId, segment);
+                if (kept != null) {
+                    chain.add(kept);
+                    return Uni.createFrom().item(kept);
+                }
                 return child(parent.entryId, segment).invoke(child -> {
                     if (child != null) {
                         chain.add(child);
+                        if (!last && generation != null) {
+                            generation.keepDir(parent.entryId, segment, child);
+                        }
                     }
                 });
             });

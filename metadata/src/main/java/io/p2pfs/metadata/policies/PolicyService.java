@@ -15,6 +15,7 @@ import io.p2pfs.metadata.locks.PathEntries;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.core.Caller;
+import io.p2pfs.metadata.namespace.DirectoryCache;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -57,14 +58,30 @@ public class PolicyService {
      */
     public Uni<EffectivePolicy> effectiveFor(FsPath path) {
         return namespace.chain(path).flatMap(chain -> effective(chain.stream()
-                .filter(Entry::isDir).toList()));
+                .filter(Entry::isDir).toList(), chain instanceof Namespace.Chain resolved ? resolved.generation()
+                        : null));
     }
 
-    private Uni<EffectivePolicy> effective(List<Entry> dirsRootFirst) {
+    /** Directories' own settings come from the directory cache when the chain was checked against it. */
+    private Uni<EffectivePolicy> effective(List<Entry> dirsRootFirst, DirectoryCache.Generation generation) {
         List<Long> ids = PathEntries.ids(dirsRootFirst);
-        return DirectoryPolicy.<DirectoryPolicy>list("entryId in ?1", ids).map(found -> {
-            Map<Long, PolicySettings> byEntry = new LinkedHashMap<>();
+        Map<Long, PolicySettings> byEntry = new LinkedHashMap<>();
+        List<Long> missing = new java.util.ArrayList<>();
+        for (Long id : ids) {
+            Object kept = generation == null ? null : generation.policy(id);
+            if (kept instanceof PolicySettings settings) {
+                byEntry.put(id, settings);
+            } else {
+                missing.add(id);
+            }
+        }
+        Uni<List<DirectoryPolicy>> read = missing.isEmpty() ? Uni.createFrom().item(List.of())
+                : DirectoryPolicy.<DirectoryPolicy>list("entryId in ?1", missing);
+        return read.map(found -> {
             found.forEach(p -> byEntry.put(p.entryId, p.settings()));
+            if (generation != null) {
+                missing.forEach(id -> generation.keepPolicy(id, byEntry.getOrDefault(id, PolicySettings.NONE)));
+            }
             List<PolicySettings> rootFirst = ids.stream().map(id -> byEntry.getOrDefault(id, PolicySettings.NONE))
                     .toList();
             return EffectivePolicy.resolve(rootFirst, config.defaultConflictStrategy(),
@@ -124,7 +141,8 @@ public class PolicyService {
                 ? DirectoryPolicy.<DirectoryPolicy>findById(entry.entryId)
                         .map(p -> p == null ? PolicySettings.NONE : p.settings())
                 : Uni.createFrom().nullItem();
-        return own.flatMap(mine -> effective(dirs).map(eff -> new PolicyApi(path.toString(), mine,
+        // Read anew: the caller may just have changed a policy in this transaction.
+        return own.flatMap(mine -> effective(dirs, null).map(eff -> new PolicyApi(path.toString(), mine,
                 eff.asSettings())));
     }
 }

@@ -15,13 +15,19 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * Turns a verified token into a {@link Caller}: the user id comes from the registration the
  * tracker announced on {@code p2pfs.users} (kept in {@code registered_users}); on a miss the
  * tracker is asked with the caller's own token, and a login it does not know is refused with a
- * 403 that says how to register. Registrations are never withdrawn, so a known one is final.
+ * 403 that says how to register. Registrations are never withdrawn, so a known one is final:
+ * this replica keeps those it has seen in memory (bounded) and asks the database only once per
+ * subject.
  */
 @ApplicationScoped
 public class UserDirectory {
 
     private final TrackerClient tracker;
     private final TrackerConfig trackerConfig;
+    /** subject -> user id, of registrations this replica has read. Final, so never stale. */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> known =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_KNOWN = 100_000;
 
     public UserDirectory(TrackerClient tracker, TrackerConfig trackerConfig) {
         this.tracker = tracker;
@@ -37,9 +43,19 @@ public class UserDirectory {
         Set<String> groups = groups(token);
         boolean admin = identity.hasRole("admin");
         String login = identity.getPrincipal().getName();
+        String cached = known.get(subject);
+        if (cached != null) {
+            return Uni.createFrom().item(new Caller(cached, login, groups, admin));
+        }
         return Panache.withSession(() -> RegisteredUser.<RegisteredUser>findById(subject))
-                .flatMap(known -> known != null ? Uni.createFrom().item(known.userId)
+                .flatMap(found -> found != null ? Uni.createFrom().item(found.userId)
                         : askTracker(subject, token.getRawToken()))
+                .invoke(userId -> {
+                    if (known.size() >= MAX_KNOWN) {
+                        known.clear();
+                    }
+                    known.put(subject, userId);
+                })
                 .map(userId -> new Caller(userId, login, groups, admin));
     }
 

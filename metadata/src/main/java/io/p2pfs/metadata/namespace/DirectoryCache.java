@@ -1,0 +1,128 @@
+package io.p2pfs.metadata.namespace;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The directories on the way to paths, their ACLs and their policies, kept in memory by this replica so that a
+ * path resolves in two queries (this counter and the last segment) instead of one per segment.
+ *
+ * <p>Exact, not eventually so: the database bumps {@code namespace_epoch} in the same transaction
+ * as every change that could make something kept here wrong (triggers on {@code entries},
+ * {@code acls} and {@code policies}), and every resolution reads the counter first. What was kept under another value
+ * is dropped; a request only uses, and only adds, what belongs to the value it read itself, and
+ * everything it reads from the database after that is at least as new. So a change is seen from
+ * the next request on, on every replica, as without the cache. Files are never kept (the last
+ * segment of a path is always read from the database, in the caller's session, so it can be
+ * locked and changed), and what is kept is handed out as copies nobody else holds.
+ */
+@ApplicationScoped
+public class DirectoryCache {
+
+    /** A directory by its parent and plain name. */
+    record Key(long parentId, String name) {
+    }
+
+    /** What is kept while the counter has one value. */
+    public static final class Generation {
+        final long epoch;
+        private final int limit;
+        private final ConcurrentHashMap<Key, Entry> dirs = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Long, Object> acls = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Long, Object> policies = new ConcurrentHashMap<>();
+
+        Generation(long epoch, int limit) {
+            this.epoch = epoch;
+            this.limit = limit;
+        }
+
+        Entry dir(long parentId, String name) {
+            Entry kept = dirs.get(new Key(parentId, name));
+            return kept == null ? null : copy(kept);
+        }
+
+        void keepDir(long parentId, String name, Entry dir) {
+            if (dir.isDir() && dirs.size() < limit) {
+                dirs.putIfAbsent(new Key(parentId, name), copy(dir));
+            }
+        }
+
+        /** The kept ACL of a directory (any type the caller put there), or null. */
+        public Object acl(long entryId) {
+            return acls.get(entryId);
+        }
+
+        public void keepAcl(long entryId, Object acl) {
+            if (acls.size() < limit) {
+                acls.putIfAbsent(entryId, acl);
+            }
+        }
+
+        /** The kept policy settings of a directory (immutable, of the caller's type), or null. */
+        public Object policy(long entryId) {
+            return policies.get(entryId);
+        }
+
+        public void keepPolicy(long entryId, Object settings) {
+            if (policies.size() < limit) {
+                policies.putIfAbsent(entryId, settings);
+            }
+        }
+    }
+
+    private final int limit;
+    private volatile Generation current = new Generation(Long.MIN_VALUE, 0);
+    private final boolean enabled;
+
+    public DirectoryCache(@ConfigProperty(name = "p2pfs.namespace.cached-directories", defaultValue = "100000")
+            int limit) {
+        this.limit = limit;
+        this.enabled = limit > 0;
+    }
+
+    /**
+     * Reads the counter in the caller's session and answers what is kept for its value (null when
+     * caching is off, or when the caller's own transaction changed it: what that transaction
+     * reads is not committed, and may never be). A reader that saw an older value than another
+     * gets a generation of its own, which nobody else uses.
+     */
+    public Uni<Generation> generation() {
+        if (!enabled) {
+            return Uni.createFrom().nullItem();
+        }
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT epoch, CAST(xmin AS text) = CAST(txid_current_if_assigned() % 4294967296 AS text) "
+                        + "FROM namespace_epoch", Object[].class).getSingleResult())
+                .map(row -> Boolean.TRUE.equals(row[1]) ? null : forEpoch(((Number) row[0]).longValue()));
+    }
+
+    synchronized Generation forEpoch(long epoch) {
+        Generation kept = current;
+        if (kept.epoch == epoch) {
+            return kept;
+        }
+        Generation fresh = new Generation(epoch, limit);
+        if (epoch > kept.epoch) {
+            current = fresh;
+        }
+        return fresh;
+    }
+
+    static Entry copy(Entry entry) {
+        Entry copy = new Entry();
+        copy.entryId = entry.entryId;
+        copy.parentId = entry.parentId;
+        copy.nameHmac = entry.nameHmac;
+        copy.nameSealed = entry.nameSealed;
+        copy.keyId = entry.keyId;
+        copy.kind = entry.kind;
+        copy.ownerId = entry.ownerId;
+        copy.createdAt = entry.createdAt;
+        copy.updatedAt = entry.updatedAt;
+        copy.currentVersion = entry.currentVersion;
+        return copy;
+    }
+}
