@@ -307,6 +307,11 @@ public class AclService {
                 });
     }
 
+    /** An ACL row's columns as an {@link Acl}. */
+    public Acl parse(boolean inherit, String grants) {
+        return read(inherit, grants);
+    }
+
     private Acl read(boolean inherit, String grants) {
         try {
             List<AclApi.Entry> entries = json.readValue(grants, new TypeReference<List<AclApi.Entry>>() {

@@ -27,9 +27,11 @@ public class NamespaceResource {
     private final MoveService moves;
     private final UserDirectory users;
     private final SecurityIdentity identity;
+    private final FastStat fast;
 
     public NamespaceResource(NamespaceService namespace, MoveService moves, UserDirectory users,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, FastStat fast) {
+        this.fast = fast;
         this.namespace = namespace;
         this.moves = moves;
         this.users = users;
@@ -41,7 +43,9 @@ public class NamespaceResource {
     public Uni<NamespaceApi.Stat> stat(@PathParam("path") String path,
             @QueryParam("replicas") @DefaultValue("false") boolean replicas) {
         FsPath parsed = FsPath.parse(path);
-        return users.caller(identity).flatMap(caller -> namespace.stat(parsed, caller, replicas));
+        return users.caller(identity).flatMap(caller -> replicas ? namespace.stat(parsed, caller, true)
+                : fast.stat(parsed, caller).flatMap(answer -> answer.isPresent()
+                        ? Uni.createFrom().item(answer.get()) : namespace.stat(parsed, caller, false)));
     }
 
     @GET

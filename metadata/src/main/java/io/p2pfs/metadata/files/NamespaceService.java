@@ -58,9 +58,11 @@ public class NamespaceService {
         this.placement = placement;
     }
 
-    /** The whole content's SHA-256 is shown only to callers who may download the content. */
+    /**
+     * A path's entry; with {@code replicas}, also the replica health of a file's current version
+     * (one more query). The whole content's SHA-256 is shown only to callers who may download it.
+     */
     @WithSession
-    /** A path's entry; with {@code replicas}, also the replica health of a file's current version (one more query). */
     public Uni<NamespaceApi.Stat> stat(FsPath path, Caller caller, boolean replicas) {
         return acls.requireHeld(path, caller, Permission.READ, "stat").flatMap(checked -> {
             List<Entry> chain = checked.chain();

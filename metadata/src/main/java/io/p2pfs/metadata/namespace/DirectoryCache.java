@@ -39,7 +39,12 @@ public class DirectoryCache {
             this.limit = limit;
         }
 
-        Entry dir(long parentId, String name) {
+        public long epoch() {
+            return epoch;
+        }
+
+        /** A copy of the kept directory {@code name} in {@code parentId} (the root: 0 and ""), or null. */
+        public Entry dir(long parentId, String name) {
             Entry kept = dirs.get(new Key(parentId, name));
             return kept == null ? null : copy(kept);
         }
@@ -97,6 +102,11 @@ public class DirectoryCache {
                 "SELECT epoch, CAST(xmin AS text) = CAST(txid_current_if_assigned() % 4294967296 AS text) "
                         + "FROM namespace_epoch", Object[].class).getSingleResult())
                 .map(row -> Boolean.TRUE.equals(row[1]) ? null : forEpoch(((Number) row[0]).longValue()));
+    }
+
+    /** What is kept for the last counter value any resolution read (not checked again). */
+    public Generation current() {
+        return enabled ? current : null;
     }
 
     synchronized Generation forEpoch(long epoch) {

@@ -3,6 +3,7 @@ package io.p2pfs.metadata.files;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.p2pfs.metadata.MetadataTestResource;
 import io.p2pfs.metadata.TestCalls;
@@ -56,6 +57,30 @@ class DirectoryCacheTests {
         String etag = given().auth().oauth2(ownerToken).get("/api/v1/stat" + path).then().statusCode(200).extract()
                 .path("etag");
         return etag == null ? -1 : Long.parseLong(etag.replace("\"", "").split("\\.")[0]);
+    }
+
+    static double fastStats() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("p2pfs_stat_fast_total")).mapToDouble(l -> Double.parseDouble(
+                l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void onceItsDirectoriesAreHeldAStatIsAnsweredInOneStatementAndStillRefusesAsBefore() {
+        double before = fastStats();
+        warm(ownerToken, dir + "/a/b/f.txt", 200);
+        assertTrue(fastStats() >= before + 2, "the second and third stat took the one-statement path");
+        // What it may not answer goes the full way, with the same answers.
+        assertEquals(403, TestCalls.stat(readerToken, dir + "/a/b/f.txt"));
+        assertEquals(404, TestCalls.stat(ownerToken, dir + "/a/b/missing.txt"));
+        given().auth().oauth2(ownerToken).get("/api/v1/stat" + dir + "/a/b").then().statusCode(200)
+                .body("type", equalTo("DIR"));
+        TestCalls.putAcl(ownerToken, dir + "/a", TestCalls.acl(true, "user:" + reader, "READ"));
+        warm(readerToken, dir + "/a/b/f.txt", 200);
+        given().auth().oauth2(readerToken).get("/api/v1/stat" + dir + "/a/b/f.txt").then().statusCode(200)
+                .body("sha256", org.hamcrest.Matchers.nullValue()).body("etag", org.hamcrest.Matchers.notNullValue());
+        given().auth().oauth2(ownerToken).get("/api/v1/stat" + dir + "/a/b/f.txt").then().statusCode(200)
+                .body("sha256", org.hamcrest.Matchers.notNullValue());
     }
 
     @Test
