@@ -71,40 +71,17 @@ public class UploadSessions {
 
     @WithTransaction
     public Uni<Uploads.Session> begin(FsPath path, UploadConditions conditions, Caller caller, Set<String> lockTokens) {
-        if (path.isRoot()) {
-            throw new Conflict("/ is a directory.");
-        }
-        return acls.requireWrite(path, caller, "upload").flatMap(chain -> {
-            boolean exists = chain.size() == path.segments().size() + 1;
-            Entry existing = exists ? chain.get(chain.size() - 1) : null;
-            if (existing != null && existing.isDir()) {
-                throw new Conflict(path + " is a directory.");
-            }
-            return guard.requireWritable(path, caller.id(), lockTokens, "write")
-                    .flatMap(v -> policies.effectiveFor(path))
-                    .flatMap(policy -> replicas.liveCandidates().flatMap(live -> {
-                        int r = policy.replicationFactor();
-                        int w = Math.min(2, r);
-                        requireEnoughNodes(live, w);
-                        UploadSession session = new UploadSession();
-                        session.uploadId = UUID.randomUUID();
-                        session.userId = caller.id();
-                        session.keyId = keys.keyId();
-                        session.pathSealed = SealedBox.seal(keys.names(), path.toString().getBytes(StandardCharsets.UTF_8),
-                                associated(session.uploadId));
-                        session.entryId = existing == null ? null : existing.entryId;
-                        session.baseVersion = UploadConditions.baseVersion(conditions, existing,
-                                policy.conflictStrategy());
-                        session.createOnly = conditions.createOnly();
-                        session.replicationFactor = (short) r;
-                        session.writeQuorum = (short) w;
-                        session.state = UploadSession.OPEN;
-                        session.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                        session.expiresAt = session.createdAt.plus(config.sessionLifetime());
-                        return session.persist().replaceWith(session);
-                    }))
-                    .map(session -> answer(session, caller));
-        });
+        return checked(path, conditions, caller, lockTokens).flatMap(session -> replicas.liveCandidates()
+                .flatMap(live -> {
+                    int w = Math.min(2, session.replicationFactor);
+                    requireEnoughNodes(live, w);
+                    session.pathSealed = SealedBox.seal(keys.names(), path.toString().getBytes(StandardCharsets.UTF_8),
+                            associated(session.uploadId));
+                    session.writeQuorum = (short) w;
+                    session.expiresAt = session.createdAt.plus(config.sessionLifetime());
+                    return session.persist().replaceWith(session);
+                }))
+                .map(session -> answer(session, caller));
     }
 
     /**
@@ -113,10 +90,19 @@ public class UploadSessions {
      * everything under the file's row lock. No peer is involved, so live nodes are not needed.
      */
     public Uni<UploadSession> inline(FsPath path, UploadConditions conditions, Caller caller, Set<String> lockTokens) {
+        return Panache.withSession(() -> checked(path, conditions, caller, lockTokens));
+    }
+
+    /**
+     * WRITE, locks, the conditions and the policy in effect, checked in the caller's session; the
+     * session they allow (not stored, no write quorum, expiring at once).
+     */
+    private Uni<UploadSession> checked(FsPath path, UploadConditions conditions, Caller caller,
+            Set<String> lockTokens) {
         if (path.isRoot()) {
             throw new Conflict("/ is a directory.");
         }
-        return Panache.withSession(() -> acls.requireWrite(path, caller, "upload").flatMap(chain -> {
+        return acls.requireWrite(path, caller, "upload").flatMap(chain -> {
             boolean exists = chain.size() == path.segments().size() + 1;
             Entry existing = exists ? chain.get(chain.size() - 1) : null;
             if (existing != null && existing.isDir()) {
@@ -140,7 +126,7 @@ public class UploadSessions {
                         session.expiresAt = session.createdAt;
                         return session;
                     });
-        }));
+        });
     }
 
     private Uploads.Session answer(UploadSession session, Caller caller) {
