@@ -71,17 +71,25 @@ public class ManifestService {
         }
     }
 
+    /** Bytes {@code [from, to)} of content of {@code size} bytes, as a request asks for them. */
+    private record Range(long from, long to) {
+
+        /** A negative offset counts from the end; past the end is 416; {@code length} null: to the end. */
+        static Range of(long size, long requested, Long length) {
+            long offset = requested < 0 ? Math.max(0, size + requested) : requested;
+            if (offset > size || (offset == size && size > 0)) {
+                throw new RangeNotSatisfiable(size);
+            }
+            return new Range(offset, length == null ? size : Math.min(size, offset + length));
+        }
+    }
+
     /** The range of a file kept inline: its bytes themselves, no chunk, no token. */
     private static Page inlinePage(FsPath path, FileVersion row, String etag, Manifest manifest, long requested,
             Long length) {
-        long size = manifest.inline().length;
-        long offset = requested < 0 ? Math.max(0, size + requested) : requested;
-        if (offset > size || (offset == size && size > 0)) {
-            throw new RangeNotSatisfiable(size);
-        }
-        long to = length == null ? size : Math.min(size, offset + length);
-        return new Page(path, row, etag, offset, to, List.of(), null,
-                java.util.Arrays.copyOfRange(manifest.inline(), (int) offset, (int) to));
+        Range range = Range.of(manifest.inline().length, requested, length);
+        return new Page(path, row, etag, range.from(), range.to(), List.of(), null,
+                java.util.Arrays.copyOfRange(manifest.inline(), (int) range.from(), (int) range.to()));
     }
 
     /**
@@ -122,12 +130,9 @@ public class ManifestService {
 
     private Uni<Page> locate(FsPath path, FileVersion row, String etag, Manifest manifest, long requested,
             Long length) {
-        long size = row.size;
-        long offset = requested < 0 ? Math.max(0, size + requested) : requested;
-        if (offset > size || (offset == size && size > 0)) {
-            throw new RangeNotSatisfiable(size);
-        }
-        long to = length == null ? size : Math.min(size, offset + length);
+        Range range = Range.of(row.size, requested, length);
+        long offset = range.from();
+        long to = range.to();
         List<Long> offsets = new ArrayList<>();
         List<Manifest.ChunkRef> covering = new ArrayList<>();
         long position = 0;
