@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Access control for every metadata operation. Each check reads the ACLs of the path's chain
@@ -252,34 +253,13 @@ public class AclService {
      */
     private Uni<List<AccessRules.Node>> nodes(List<Entry> chain) {
         DirectoryCache.Generation generation = chain instanceof Namespace.Chain resolved ? resolved.generation() : null;
+        List<Long> ids = chain.stream().map(e -> e.entryId).toList();
         if (generation == null) {
-            return acls(chain.stream().map(e -> e.entryId).toList()).map(acls -> toNodes(chain, acls));
+            return acls(ids).map(acls -> toNodes(chain, acls));
         }
-        Map<Long, Acl> known = new HashMap<>();
-        List<Long> missing = new ArrayList<>();
-        for (Entry entry : chain) {
-            Object kept = entry.isDir() ? generation.acl(entry.entryId) : null;
-            if (kept instanceof Acl acl) {
-                known.put(entry.entryId, acl);
-            } else {
-                missing.add(entry.entryId);
-            }
-        }
-        if (missing.isEmpty()) {
-            return Uni.createFrom().item(toNodes(chain, known));
-        }
-        return acls(missing).map(read -> {
-            for (Entry entry : chain) {
-                if (missing.contains(entry.entryId)) {
-                    Acl acl = read.getOrDefault(entry.entryId, Acl.NONE);
-                    known.put(entry.entryId, acl);
-                    if (entry.isDir()) {
-                        generation.keepAcl(entry.entryId, acl);
-                    }
-                }
-            }
-            return toNodes(chain, known);
-        });
+        Set<Long> dirs = chain.stream().filter(Entry::isDir).map(e -> e.entryId).collect(Collectors.toSet());
+        return generation.values(Acl.class, ids, dirs::contains, this::acls, Acl.NONE)
+                .map(acls -> toNodes(chain, acls));
     }
 
     private static List<AccessRules.Node> toNodes(List<Entry> chain, Map<Long, Acl> acls) {
@@ -308,11 +288,7 @@ public class AclService {
     }
 
     /** An ACL row's columns as an {@link Acl}. */
-    public Acl parse(boolean inherit, String grants) {
-        return read(inherit, grants);
-    }
-
-    private Acl read(boolean inherit, String grants) {
+    public Acl read(boolean inherit, String grants) {
         try {
             List<AclApi.Entry> entries = json.readValue(grants, new TypeReference<List<AclApi.Entry>>() {
             });

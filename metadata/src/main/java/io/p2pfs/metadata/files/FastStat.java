@@ -67,7 +67,8 @@ public class FastStat {
         List<AccessRules.Node> chain = new ArrayList<>(segments.size() + 1);
         Entry parent = generation.dir(0, "");
         for (int i = 0; parent != null; i++) {
-            if (!(generation.acl(parent.entryId) instanceof Acl acl)) {
+            Acl acl = generation.kept(Acl.class, parent.entryId);
+            if (acl == null) {
                 return Uni.createFrom().item(Optional.empty());
             }
             chain.add(new AccessRules.Node(parent.entryId, parent.ownerId, acl));
@@ -96,7 +97,7 @@ public class FastStat {
         long entryId = row.getLong(1);
         String kind = row.getString(2);
         String owner = row.getString(3);
-        Acl acl = row.getBoolean(7) == null ? Acl.NONE : acls.parse(row.getBoolean(7), row.getString(8));
+        Acl acl = row.getBoolean(7) == null ? Acl.NONE : acls.read(row.getBoolean(7), row.getString(8));
         chain.add(new AccessRules.Node(entryId, owner, acl));
         Set<Permission> held = AccessRules.held(chain, caller.id(), caller.principals());
         if (!held.contains(Permission.READ)) {

@@ -3,7 +3,13 @@ package io.p2pfs.metadata.namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -31,8 +37,8 @@ public class DirectoryCache {
         final long epoch;
         private final int limit;
         private final ConcurrentHashMap<Key, Entry> dirs = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<Long, Object> acls = new ConcurrentHashMap<>();
-        private final ConcurrentHashMap<Long, Object> policies = new ConcurrentHashMap<>();
+        /** Per kind of value (ACL, policy settings), by directory id. */
+        private final ConcurrentHashMap<Class<?>, Map<Long, Object>> byType = new ConcurrentHashMap<>();
 
         Generation(long epoch, int limit) {
             this.epoch = epoch;
@@ -55,26 +61,43 @@ public class DirectoryCache {
             }
         }
 
-        /** The kept ACL of a directory (any type the caller put there), or null. */
-        public Object acl(long entryId) {
-            return acls.get(entryId);
+        /** The value of {@code type} kept for directory {@code entryId} (its ACL, its policy), or null. */
+        public <T> T kept(Class<T> type, long entryId) {
+            Map<Long, Object> values = byType.get(type);
+            return values == null ? null : type.cast(values.get(entryId));
         }
 
-        public void keepAcl(long entryId, Object acl) {
-            if (acls.size() < limit) {
-                acls.putIfAbsent(entryId, acl);
+        /**
+         * The values of {@code type} of {@code ids}: those kept, and the others read in one call
+         * ({@code read} answers the ids it found; the rest get {@code absent}), of which the ids
+         * {@code keep} accepts (directories) are kept.
+         */
+        public <T> Uni<Map<Long, T>> values(Class<T> type, List<Long> ids, Predicate<Long> keep,
+                Function<List<Long>, Uni<Map<Long, T>>> read, T absent) {
+            Map<Long, T> found = new HashMap<>();
+            List<Long> missing = new ArrayList<>();
+            for (Long id : ids) {
+                T value = keep.test(id) ? kept(type, id) : null;
+                if (value != null) {
+                    found.put(id, value);
+                } else {
+                    missing.add(id);
+                }
             }
-        }
-
-        /** The kept policy settings of a directory (immutable, of the caller's type), or null. */
-        public Object policy(long entryId) {
-            return policies.get(entryId);
-        }
-
-        public void keepPolicy(long entryId, Object settings) {
-            if (policies.size() < limit) {
-                policies.putIfAbsent(entryId, settings);
+            if (missing.isEmpty()) {
+                return Uni.createFrom().item(found);
             }
+            Map<Long, Object> values = byType.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+            return read.apply(missing).map(loaded -> {
+                for (Long id : missing) {
+                    T value = loaded.getOrDefault(id, absent);
+                    found.put(id, value);
+                    if (keep.test(id) && values.size() < limit) {
+                        values.putIfAbsent(id, value);
+                    }
+                }
+                return found;
+            });
         }
     }
 

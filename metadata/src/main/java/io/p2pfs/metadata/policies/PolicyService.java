@@ -65,27 +65,19 @@ public class PolicyService {
     /** Directories' own settings come from the directory cache when the chain was checked against it. */
     private Uni<EffectivePolicy> effective(List<Entry> dirsRootFirst, DirectoryCache.Generation generation) {
         List<Long> ids = PathEntries.ids(dirsRootFirst);
-        Map<Long, PolicySettings> byEntry = new LinkedHashMap<>();
-        List<Long> missing = new java.util.ArrayList<>();
-        for (Long id : ids) {
-            Object kept = generation == null ? null : generation.policy(id);
-            if (kept instanceof PolicySettings settings) {
-                byEntry.put(id, settings);
-            } else {
-                missing.add(id);
-            }
-        }
-        Uni<List<DirectoryPolicy>> read = missing.isEmpty() ? Uni.createFrom().item(List.of())
-                : DirectoryPolicy.<DirectoryPolicy>list("entryId in ?1", missing);
-        return read.map(found -> {
+        Uni<Map<Long, PolicySettings>> own = generation == null ? read(ids)
+                : generation.values(PolicySettings.class, ids, id -> true, this::read, PolicySettings.NONE);
+        return own.map(byEntry -> EffectivePolicy.resolve(ids.stream()
+                .map(id -> byEntry.getOrDefault(id, PolicySettings.NONE)).toList(), config.defaultConflictStrategy(),
+                placement.replicationFactor()));
+    }
+
+    /** The own settings of those of {@code ids} that have a policy. */
+    private Uni<Map<Long, PolicySettings>> read(List<Long> ids) {
+        return DirectoryPolicy.<DirectoryPolicy>list("entryId in ?1", ids).map(found -> {
+            Map<Long, PolicySettings> byEntry = new LinkedHashMap<>();
             found.forEach(p -> byEntry.put(p.entryId, p.settings()));
-            if (generation != null) {
-                missing.forEach(id -> generation.keepPolicy(id, byEntry.getOrDefault(id, PolicySettings.NONE)));
-            }
-            List<PolicySettings> rootFirst = ids.stream().map(id -> byEntry.getOrDefault(id, PolicySettings.NONE))
-                    .toList();
-            return EffectivePolicy.resolve(rootFirst, config.defaultConflictStrategy(),
-                    placement.replicationFactor());
+            return byEntry;
         });
     }
 
