@@ -31,6 +31,39 @@ class FsPathTests {
     }
 
     @Test
+    void composedAndDecomposedSpellingsAreOneName() {
+        String composed = "/caf\u00e9/r\u00e9sum\u00e9.txt";
+        String decomposed = "/cafe\u0301/re\u0301sume\u0301.txt";
+        assertEquals(FsPath.parse(composed), FsPath.parse(decomposed));
+        assertEquals(composed, FsPath.parse(decomposed).toString());
+        assertEquals("caf\u00e9", FsPath.ROOT.child("cafe\u0301").name());
+        // Compatibility forms are distinct characters, not another spelling of the same one.
+        assertEquals("/\ufb01le", FsPath.parse("/\ufb01le").toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "/invoice\u202egpj.exe", // right-to-left override: shows as "invoiceexe.jpg"
+            "/a\u202ab", "/a\u2066b", "/a\u2069b", "/a\u200eb", "/a\u200fb", "/a\u061cb", // bidi marks, isolates
+            "/pay\u200bpal", "/a\u200cb", "/a\u200db", "/a\u2060b", "/\ufeffa", "/a\u00adb", // invisible
+            "/a\u2028b", "/a\u2029b", // line and paragraph separators
+            "/a\ud800b", "/a\udc00", // unpaired surrogates
+            "/a\ufffeb", "/a\uffffb", "/a\ufdd0b", "/a\ud83f\udffeb"}) // non-characters (U+FFFE, U+1FFFE, ...)
+    void refusesCharactersThatHideWhatANameSays(String raw) {
+        BadRequest refused = assertThrows(BadRequest.class, () -> FsPath.parse(raw));
+        assertFalse(refused.detail().contains(raw), "the refusal does not echo the hidden characters");
+        assertThrows(BadRequest.class, () -> FsPath.ROOT.child(raw.substring(1)));
+    }
+
+    @Test
+    void keepsVisibleCharactersOfEveryScript() {
+        for (String name : new String[] {"\u0645\u0644\u0641", "\u05e7\u05d5\u05d1\u05e5", "\u6587\u4ef6",
+                "\ud83d\udcc1 photos", "na\u00efve", "\u0939\u093f\u0928\u094d\u0926\u0940"}) {
+            assertEquals("/" + name, FsPath.parse("/" + name).toString());
+        }
+    }
+
+    @Test
     void refusesOverlongNamesAndPaths() {
         assertThrows(BadRequest.class, () -> FsPath.parse("/" + "n".repeat(256)));
         assertThrows(BadRequest.class, () -> FsPath.parse(("/" + "n".repeat(200)).repeat(21)));
