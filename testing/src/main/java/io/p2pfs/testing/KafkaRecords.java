@@ -56,6 +56,14 @@ public final class KafkaRecords {
         return all(topic).stream().map(record -> parse(record.value())).filter(filter).toList();
     }
 
+    /**
+     * How many refusals the {@code access.denied} events stand for: anonymous ones are folded,
+     * an event counting {@code details.count} of them (1 when absent).
+     */
+    public static long refusals(List<JsonNode> denials) {
+        return denials.stream().mapToLong(e -> e.path("data").path("details").path("count").asLong(1)).sum();
+    }
+
     public static JsonNode parse(String json) {
         try {
             return JSON.readTree(json);

@@ -5,13 +5,13 @@ import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.problem.DenialRecorder;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Makes every 401 and 403 of a service with a database an {@code access.denied} event on
  * {@code p2pfs.access}, through the outbox like every other event. The denied request changed
- * nothing, so the event gets its own small transaction; it never carries the token.
+ * nothing, so the event gets its own small transaction; it never carries the token. Its resource
+ * is the namespace path refused where the service knows it (else the URL); anonymous denials
+ * arrive already folded into counts by {@link io.p2pfs.common.problem.DenialGate}.
  */
 @ApplicationScoped
 public class OutboxDenialRecorder implements DenialRecorder {
@@ -24,11 +24,8 @@ public class OutboxDenialRecorder implements DenialRecorder {
 
     @Override
     public void denied(Denial denial) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("status", denial.status());
-        details.put("method", denial.method());
         AuditData data = new AuditData(denial.actor(), EventTypes.ACCESS_DENIED, denial.resource(),
-                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, details);
+                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, denial.details());
         String key = denial.actor() != null ? denial.actor() : "anonymous@" + denial.clientAddress();
         events.record(Topics.ACCESS, key, EventTypes.ACCESS_DENIED, denial.resource(), data);
     }

@@ -7,8 +7,47 @@ package io.p2pfs.common.problem;
  */
 public interface DenialRecorder {
 
-    /** One refused request; never carries the token or any other secret. */
-    record Denial(int status, String reason, String actor, String method, String resource, String clientAddress) {
+    /**
+     * One refused request, or {@code count} alike ones from anonymous callers; never carries the
+     * token or any other secret.
+     *
+     * @param url        the request's path
+     * @param path       the namespace path refused, if the service knows it (else null)
+     * @param permission the permission the caller lacked, if known
+     */
+    record Denial(int status, String reason, String actor, String method, String url, String clientAddress,
+            String path, String permission, int count) {
+
+        public Denial(int status, String reason, String actor, String method, String url, String clientAddress) {
+            this(status, reason, actor, method, url, clientAddress, null, null, 1);
+        }
+
+        /** What the denial is about: the namespace path where known, else the URL. */
+        public String resource() {
+            return path != null ? path : url;
+        }
+
+        public Denial counted(int n) {
+            return new Denial(status, reason, actor, method, url, clientAddress, path, permission, n);
+        }
+
+        /** The details of its audit record: status, method, URL, and the permission and count when known. */
+        public java.util.Map<String, Object> details() {
+            java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+            details.put("status", status);
+            details.put("method", method);
+            details.put("url", url);
+            if (path != null) {
+                details.put("path", path);
+            }
+            if (permission != null) {
+                details.put("permission", permission);
+            }
+            if (count != 1) {
+                details.put("count", count);
+            }
+            return details;
+        }
     }
 
     void denied(Denial denial);

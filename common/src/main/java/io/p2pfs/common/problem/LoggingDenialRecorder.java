@@ -11,7 +11,8 @@ public class LoggingDenialRecorder implements DenialRecorder {
 
     @Override
     public void denied(Denial denial) {
-        Log.infof("access denied: status=%d reason=%s actor=%s method=%s resource=%s client=%s", denial.status(),
-                denial.reason(), denial.actor(), denial.method(), denial.resource(), denial.clientAddress());
+        Log.infof("access denied: status=%d reason=%s actor=%s method=%s resource=%s client=%s count=%d",
+                denial.status(), denial.reason(), denial.actor(), denial.method(), denial.resource(),
+                denial.clientAddress(), denial.count());
     }
 }

@@ -16,6 +16,8 @@ public abstract class ProblemException extends RuntimeException {
     private final String title;
     private final Map<String, Object> extensions = new LinkedHashMap<>();
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private String deniedPath;
+    private String deniedPermission;
 
     protected ProblemException(int status, String title, String detail) {
         super(detail, null, false, false);
@@ -47,6 +49,33 @@ public abstract class ProblemException extends RuntimeException {
     public ProblemException with(String member, Object value) {
         extensions.put(member, value);
         return this;
+    }
+
+    /**
+     * Marks this failure as a refusal of access to a namespace path, for the audit record of
+     * the denial: the path and the permission it lacked (not shown to the caller beyond what
+     * the detail says). A 404 marked so (a name the caller may not learn exists) is audited as
+     * a denial too.
+     */
+    public ProblemException denying(String path, String permission) {
+        this.deniedPath = path;
+        this.deniedPermission = permission;
+        return this;
+    }
+
+    /** Whether the answer refuses access (401, 403, or a 404 that hides a name). */
+    public boolean isDenial() {
+        return status == 401 || status == 403 || deniedPath != null;
+    }
+
+    /** The namespace path refused, if known. */
+    public String deniedPath() {
+        return deniedPath;
+    }
+
+    /** The permission the caller lacked, if known. */
+    public String deniedPermission() {
+        return deniedPermission;
     }
 
     /** Adds a response header (for example {@code ETag} or {@code Retry-After}). */

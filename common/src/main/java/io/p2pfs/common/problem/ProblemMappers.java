@@ -27,17 +27,18 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class ProblemMappers {
 
-    private final DenialRecorder denials;
+    private final DenialGate denials;
 
-    public ProblemMappers(DenialRecorder denials) {
+    public ProblemMappers(DenialGate denials) {
         this.denials = denials;
     }
 
     @ServerExceptionMapper
     public Response problem(ProblemException problem, UriInfo uri, HttpServerRequest request,
             RoutingContext routing) {
-        if (problem.status() == 401 || problem.status() == 403) {
-            record(problem.status(), problem.detail(), request, routing);
+        if (problem.isDenial()) {
+            record(problem.status(), problem.detail(), request, routing, problem.deniedPath(),
+                    problem.deniedPermission());
         }
         return Problems.of(problem, path(uri));
     }
@@ -47,7 +48,7 @@ public class ProblemMappers {
             RoutingContext routing) {
         String detail = "A valid bearer token is required.";
         boolean presented = request.getHeader("Authorization") != null;
-        record(401, presented ? "invalid token" : "missing token", request, routing);
+        record(401, presented ? "invalid token" : "missing token", request, routing, null, null);
         return Problems.response(401, "Unauthorized", detail, path(uri), Map.of(),
                 Map.of("WWW-Authenticate", "Bearer"));
     }
@@ -55,7 +56,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException failure, UriInfo uri, HttpServerRequest request,
             RoutingContext routing) {
-        record(403, "missing role", request, routing);
+        record(403, "missing role", request, routing, null, null);
         return Problems.response(403, "The caller lacks the role this operation needs.", path(uri));
     }
 
@@ -97,13 +98,15 @@ public class ProblemMappers {
                 Map.of("reference", reference), Map.of());
     }
 
-    private void record(int status, String reason, HttpServerRequest request, RoutingContext routing) {
+    private void record(int status, String reason, HttpServerRequest request, RoutingContext routing, String path,
+            String permission) {
         String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         String actor = null;
         if (routing != null && routing.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
             actor = user.getSecurityIdentity().getPrincipal().getName();
         }
-        denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client));
+        denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client,
+                path, permission, 1));
     }
 
     private static String path(UriInfo uri) {

@@ -9,25 +9,30 @@ import io.p2pfs.common.problem.DenialRecorder;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Makes every 401/403 of this peer (a refused chunk token, a missing role) an
  * {@code access.denied} event on {@code p2pfs.access}. The peer has no outbox, so the event
- * goes straight to Kafka from a single background thread: a refused request never waits for
- * the broker, and a broker outage costs the events of that outage, each logged instead.
+ * goes straight to Kafka from a single background thread with a bounded queue: a refused
+ * request never waits for the broker, and a broker outage costs the events of that outage,
+ * each logged instead (once the queue is full, counted and logged once per thousand).
  */
 @ApplicationScoped
 public class DenialPublisher implements DenialRecorder {
 
     private final ConfirmationPublisher publisher;
     private final ObjectMapper json;
-    private final ExecutorService sender = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("denial-publisher").daemon().factory());
+    /** Denials waiting for the broker; beyond this many, new ones are counted and logged, not queued. */
+    static final int QUEUE_LIMIT = 1000;
+
+    private final AtomicLong dropped = new AtomicLong();
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(QUEUE_LIMIT), Thread.ofPlatform().name("denial-publisher").daemon().factory());
 
     public DenialPublisher(ConfirmationPublisher publisher, ObjectMapper json) {
         this.publisher = publisher;
@@ -36,11 +41,8 @@ public class DenialPublisher implements DenialRecorder {
 
     @Override
     public void denied(Denial denial) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("status", denial.status());
-        details.put("method", denial.method());
         AuditData data = new AuditData(denial.actor(), EventTypes.ACCESS_DENIED, denial.resource(),
-                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, details);
+                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, denial.details());
         CloudEvent event = CloudEvent.of(ConfirmationPublisher.SOURCE, EventTypes.ACCESS_DENIED, denial.resource(),
                 json.valueToTree(data));
         String key = denial.actor() != null ? denial.actor() : "anonymous@" + denial.clientAddress();
@@ -53,9 +55,15 @@ public class DenialPublisher implements DenialRecorder {
                             denial.resource(), denial.status());
                 }
             });
-        } catch (RejectedExecutionException shuttingDown) {
-            Log.infof("access denied while stopping: %s %s status %d", denial.method(), denial.resource(),
-                    denial.status());
+        } catch (RejectedExecutionException full) {
+            if (sender.isShutdown()) {
+                Log.infof("access denied while stopping: %s %s status %d", denial.method(), denial.resource(),
+                        denial.status());
+            } else if (dropped.incrementAndGet() % QUEUE_LIMIT == 1) {
+                // The broker is slower than the refusals: say so once per thousand, never queue without bound.
+                Log.warnf("%d access.denied events not queued since start: the broker is not keeping up",
+                        dropped.get());
+            }
         }
     }
 
