@@ -133,10 +133,11 @@ def direct_path(base, alice, bob):
         stored = r.read()
     expect("a replica read with the manifest's key decrypts to the content",
            AESGCM(base64.b64decode(chunk["key"])).decrypt(bytes(12), stored, None) == plain, True)
-    expect("bob may not read alice's manifest", call("GET", f"{METADATA}/api/v1/manifests{path}", bob)[0], 403)
+    expect("bob may not read alice's manifest (to him it is not there)",
+           call("GET", f"{METADATA}/api/v1/manifests{path}", bob)[0], 404)
     status, _, _ = call("POST", f"{METADATA}/api/v1/uploads", bob, json.dumps({"path": f"{base}/bob.bin"}).encode(),
                         "application/json")
-    expect("bob may not begin an upload into alice's directory", status, 403)
+    expect("bob may not begin an upload into alice's directory (hidden from him)", status, 404)
 
 
 def main():
@@ -155,7 +156,8 @@ def main():
                                         "application/octet-stream")[0], 201)
     status, body, _ = call("GET", f"{files}{base}/plan.bin", alice)
     expect("alice downloads the same bytes", (status, body == content), (200, True))
-    expect("bob may not read alice's file", call("GET", f"{files}{base}/plan.bin", bob)[0], 403)
+    expect("bob may not read alice's file (to him it is not there)", call("GET", f"{files}{base}/plan.bin", bob)[0],
+           404)
 
     acl = json.dumps({"inherit": True, "entries": [
         {"principal": "group:engineering", "permissions": ["READ", "DOWNLOAD"]}]}).encode()
@@ -163,7 +165,7 @@ def main():
            call("PUT", f"{METADATA}/api/v1/acl{base}", alice, acl, "application/json")[0], 200)
     status, body, _ = call("GET", f"{files}{base}/plan.bin", carol)
     expect("carol (engineering) downloads it", (status, body == content), (200, True))
-    expect("bob (finance) still may not", call("GET", f"{files}{base}/plan.bin", bob)[0], 403)
+    expect("bob (finance) still may not", call("GET", f"{files}{base}/plan.bin", bob)[0], 404)
     expect("carol may not overwrite it (no WRITE)",
            call("PUT", f"{files}{base}/plan.bin", carol, b"mine now", "application/octet-stream")[0], 403)
 
@@ -192,6 +194,11 @@ def main():
             break
         time.sleep(1)
     expect("bob's two refusals are in the audit log, seen by carol (auditor)", len(found) >= 2, True)
+    query = urllib.parse.urlencode({"path": f"{base}/plan.bin", "action": "access.denied", "limit": "50"})
+    status, body, _ = call("GET", f"{AUDIT}/api/v1/audit?{query}", carol)
+    by_path = [item for item in (json.loads(body).get("items", []) if status == 200 else [])
+               if item.get("actor") == "bob"]
+    expect("a refusal on a file is found by its namespace path", len(by_path) >= 1, True)
     status, body, _ = call("GET", f"{AUDIT}/api/v1/audit?" + urllib.parse.urlencode(
         {"actor": "alice", "action": "access.denied", "limit": "5"}), bob)
     expect("bob, no auditor, sees no one else's events", (status, json.loads(body).get("items")), (200, []))

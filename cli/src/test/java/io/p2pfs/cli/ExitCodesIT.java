@@ -55,6 +55,9 @@ class ExitCodesIT {
         String dir = "/alice/private-" + UUID.randomUUID().toString().substring(0, 8);
         assertEquals(0, stack.run(alice, alice, "mkdir", dir).exit());
         Files.writeString(bob.resolve("intrude.txt"), "x");
+        // A directory bob may not see answers him as a missing one would; once he may read it, he is refused.
+        assertExit(ExitCodes.NOT_FOUND, stack.run(bob, bob, "put", "intrude.txt", dir + "/intrude.txt"));
+        assertEquals(0, stack.run(alice, alice, "share", dir, "bob", "read").exit());
         assertExit(ExitCodes.AUTH, stack.run(bob, bob, "put", "intrude.txt", dir + "/intrude.txt"));
     }
 

@@ -98,6 +98,13 @@ class SharingIT {
         ok(bob, "put", "l.txt", dir + "/l.txt");
         assertEquals("bob's", ok(alice, "cat", dir + "/l.txt").out());
         assertEquals(0, JSON.readTree(ok(alice, "locks", "--json", dir).out()).size());
+        // A grantee's lock never locks the owner out: she breaks it.
+        ok(bob, "lock", dir + "/l.txt", "--ttl", "600");
+        Files.writeString(alice.resolve("l.txt"), "v3");
+        assertEquals(ExitCodes.LOCKED, as(alice, "put", "l.txt", dir + "/l.txt").exit());
+        assertEquals(ExitCodes.AUTH, as(bob, "unlock", "--break", dir).exit(), "bob holds no SHARE");
+        assertTrue(ok(alice, "unlock", "--break", dir + "/l.txt").out().contains("broke the EXCLUSIVE lock of bob"));
+        ok(alice, "put", "l.txt", dir + "/l.txt");
     }
 
     @Test

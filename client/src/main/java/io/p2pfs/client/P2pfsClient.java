@@ -302,6 +302,15 @@ public final class P2pfsClient implements AutoCloseable {
                 Map.of("Lock-Token", lockToken), (Class<?>) null, 200, 204);
     }
 
+    /**
+     * Breaks every live lock on exactly {@code path}, whoever holds it (for the owner, a SHARE
+     * holder or an admin); answers the locks broken.
+     */
+    public List<Access.LockInfo> breakLocks(String path) {
+        return http.call(HttpMethod.DELETE, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path)
+                + "?break=true", null, Map.of(), Access.LocksBroken.class, 200).broken();
+    }
+
     /** The live locks on {@code path} and below it. */
     public List<Access.LockInfo> locks(String path) {
         return http.call(HttpMethod.GET, metadataUrl + "/api/v1/locks" + ServiceHttp.encodePath(path), null,

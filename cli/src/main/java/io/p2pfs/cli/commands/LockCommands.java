@@ -70,9 +70,10 @@ public final class LockCommands {
         }
     }
 
-    @Command(name = "unlock", description = "Release a lock this profile holds (or the one whose token you give).",
+    @Command(name = "unlock", description = {"Release a lock this profile holds (or the one whose token you give).",
+            "With --break, break every lock on PATH whoever holds it (its owner, a SHARE holder or an admin may)."},
             footerHeading = "%nExamples:%n", footer = {"  p2pfs unlock /alice/report.pdf",
-                "  p2pfs unlock /alice/report.pdf --token 3f2c..."})
+                "  p2pfs unlock /alice/report.pdf --token 3f2c...", "  p2pfs unlock --break /alice/reports"})
     public static final class Unlock extends CliCommand {
         @Parameters(index = "0", paramLabel = "PATH")
         String path;
@@ -80,9 +81,25 @@ public final class LockCommands {
         @Option(names = "--token", paramLabel = "TOKEN", description = "The lock token (default: the one this profile keeps).")
         String token;
 
+        @Option(names = "--break", description = "Break every live lock on PATH, whoever holds it.")
+        boolean breakLocks;
+
         @Override
         protected int execute() {
             String target = remote(path);
+            if (breakLocks) {
+                List<Access.LockInfo> broken = client().breakLocks(target);
+                lockTokens().remove(target);
+                if (jsonOutput()) {
+                    printer().json(Map.of("path", target, "broken", broken.stream().map(Access.LockInfo::owner)
+                            .toList()));
+                } else {
+                    for (Access.LockInfo lock : broken) {
+                        printer().line("broke the " + lock.mode() + " lock of " + lock.owner() + " on " + target);
+                    }
+                }
+                return ExitCodes.OK;
+            }
             String presented = token;
             if (presented == null) {
                 LockTokenStore.Held held = lockTokens().all().get(target);

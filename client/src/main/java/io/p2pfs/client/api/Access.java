@@ -41,6 +41,10 @@ public final class Access {
     public record LockInfo(String path, String mode, String owner, Instant acquiredAt, Instant expiresAt) {
     }
 
+    /** The answer of breaking the locks on a path. */
+    public record LocksBroken(List<LockInfo> broken) {
+    }
+
     /** The tracker's record of a user: the user id, the login it belongs to, since when. */
     public record User(String userId, String login, Instant registeredAt) {
     }

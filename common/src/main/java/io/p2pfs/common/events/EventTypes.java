@@ -27,6 +27,7 @@ public final class EventTypes {
     public static final String LOCK_RENEWED = "lock.renewed";
     public static final String LOCK_RELEASED = "lock.released";
     public static final String LOCK_EXPIRED = "lock.expired";
+    public static final String LOCK_BROKEN = "lock.broken";
     public static final String LOCK_DENIED = "lock.denied";
 
     public static final String ACL_CHANGED = "acl.changed";

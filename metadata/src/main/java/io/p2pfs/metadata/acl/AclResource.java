@@ -1,7 +1,6 @@
 package io.p2pfs.metadata.acl;
 
 import io.p2pfs.common.paths.FsPath;
-import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.users.UserDirectory;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -24,10 +23,7 @@ public class AclResource {
     private final UserDirectory users;
     private final SecurityIdentity identity;
 
-    private final WriteGuard locks;
-
-    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity, WriteGuard locks) {
-        this.locks = locks;
+    public AclResource(AclService acls, UserDirectory users, SecurityIdentity identity) {
         this.acls = acls;
         this.users = users;
         this.identity = identity;
@@ -47,7 +43,6 @@ public class AclResource {
     @WithTransaction
     public Uni<AclApi.View> put(@PathParam("path") String path, AclApi.Document document) {
         FsPath parsed = FsPath.parse(path);
-        java.util.Set<String> lockTokens = locks.presentedTokens();
-        return users.caller(identity).flatMap(caller -> acls.replace(parsed, document, caller, lockTokens));
+        return users.caller(identity).flatMap(caller -> acls.replace(parsed, document, caller));
     }
 }

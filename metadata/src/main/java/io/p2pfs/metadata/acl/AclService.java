@@ -12,7 +12,7 @@ import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.BadRequest;
 import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
-import io.p2pfs.metadata.namespace.WriteGuard;
+import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.DirectoryCache;
 import io.p2pfs.metadata.namespace.Entry;
@@ -32,10 +32,9 @@ import java.util.stream.Collectors;
 
 /**
  * Access control for every metadata operation. Each check reads the ACLs of the path's chain
- * from the database in one query, so a change (a revoke included) holds from the next request
- * on: nothing is cached. A missing path answers 404 only to callers who may read the deepest
- * directory that does exist; others get the same 403 as for an existing path they may not
- * touch, so names do not leak.
+ * (directories' through the exact directory cache), so a change (a revoke included) holds from
+ * the next request on. A missing path answers 404; a refusal is 403 only on an entry the caller
+ * may READ, and the same 404 on one it may not see, so names do not leak.
  */
 @ApplicationScoped
 public class AclService {
@@ -47,11 +46,7 @@ public class AclService {
     private final Outbox outbox;
     private final DetachedEvents detached;
 
-    private final WriteGuard locks;
-
-    public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached,
-            WriteGuard locks) {
-        this.locks = locks;
+    public AclService(Namespace namespace, ObjectMapper json, Outbox outbox, DetachedEvents detached) {
         this.namespace = namespace;
         this.json = json;
         this.outbox = outbox;
@@ -77,10 +72,10 @@ public class AclService {
         return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
             boolean complete = chain.size() == path.segments().size() + 1;
             if (!complete) {
-                check(nodes, path, caller, Permission.READ, action);
-                throw new NotFound("Nothing at " + path + ".");
+                check(nodes, path, caller, Permission.READ, action, missing(path));
+                throw new NotFound(missing(path));
             }
-            check(nodes, path, caller, wanted, action);
+            check(nodes, path, caller, wanted, action, missing(path));
             return new Checked(chain, caller.admin() ? EnumSet.allOf(Permission.class)
                     : AccessRules.held(nodes, caller.id(), caller.principals()));
         }));
@@ -93,13 +88,14 @@ public class AclService {
     public Uni<List<Entry>> requireWrite(FsPath path, Caller caller, String action) {
         return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
             int depth = path.segments().size() + 1;
+            String noDirectory = "Directory " + path.parent() + " does not exist.";
             if (chain.size() == depth) {
-                check(nodes, path, caller, Permission.WRITE, action);
+                check(nodes, path, caller, Permission.WRITE, action, missing(path));
             } else if (chain.size() == depth - 1 && chain.get(chain.size() - 1).isDir()) {
-                check(nodes, path.parent(), caller, Permission.WRITE, action);
+                check(nodes, path.parent(), caller, Permission.WRITE, action, noDirectory);
             } else {
-                check(nodes, path, caller, Permission.READ, action);
-                throw new NotFound("Directory " + path.parent() + " does not exist.");
+                check(nodes, path, caller, Permission.READ, action, noDirectory);
+                throw new NotFound(noDirectory);
             }
             return chain;
         }));
@@ -113,9 +109,11 @@ public class AclService {
         return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
             FsPath deepest = new FsPath(path.segments().subList(0, chain.size() - 1));
             if (!chain.get(chain.size() - 1).isDir()) {
+                // The answer will be 409 "is a file": only for those who may see that file.
+                check(nodes, deepest, caller, Permission.READ, "mkdir", missing(path));
                 return null;
             }
-            check(nodes, deepest, caller, Permission.WRITE, "mkdir");
+            check(nodes, deepest, caller, Permission.WRITE, "mkdir", missing(path));
             return null;
         })).replaceWithVoid();
     }
@@ -173,7 +171,7 @@ public class AclService {
             if (!caller.admin()) {
                 throw new Forbidden("You lack " + wanted + " on " + refused.size() + " of the " + below.size()
                         + " entries below " + path + "; nothing was changed.").with("permission", wanted.name())
-                        .with("refusedEntries", refused.size());
+                        .with("refusedEntries", refused.size()).denying(path.toString(), wanted.name());
             }
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("path", path.toString());
@@ -190,10 +188,10 @@ public class AclService {
     public Uni<AclApi.View> view(FsPath path, Caller caller) {
         return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
             if (chain.size() != path.segments().size() + 1) {
-                check(nodes, path, caller, Permission.READ, "read ACL");
-                throw new NotFound("Nothing at " + path + ".");
+                check(nodes, path, caller, Permission.READ, "read ACL", missing(path));
+                throw new NotFound(missing(path));
             }
-            check(nodes, path, caller, Permission.READ, "read ACL");
+            check(nodes, path, caller, Permission.READ, "read ACL", missing(path));
             AccessRules.Node target = nodes.get(nodes.size() - 1);
             Set<Permission> held = caller.admin() ? EnumSet.allOf(Permission.class)
                     : AccessRules.held(nodes, caller.id(), caller.principals());
@@ -203,11 +201,14 @@ public class AclService {
         }));
     }
 
-    /** Replaces the ACL of {@code path} (SHARE needed) and records {@code acl.changed}. */
-    public Uni<AclApi.View> replace(FsPath path, AclApi.Document document, Caller caller, Set<String> lockTokens) {
+    /**
+     * Replaces the ACL of {@code path} (SHARE needed) and records {@code acl.changed}. Locks do
+     * not block it: a lock guards content, and a grantee's lock must never keep the owner from
+     * revoking that grantee.
+     */
+    public Uni<AclApi.View> replace(FsPath path, AclApi.Document document, Caller caller) {
         Acl wanted = parse(document);
-        return require(path, caller, Permission.SHARE, "change ACL").flatMap(entry -> locks
-                .requireWritable(path, caller.id(), lockTokens, "acl").replaceWith(entry))
+        return require(path, caller, Permission.SHARE, "change ACL")
                 .flatMap(entry -> acls(List.of(entry.entryId))
                 .flatMap(before -> Panache.getSession().flatMap(session -> session.createNativeQuery(
                         "INSERT INTO acls (entry_id, inherit, grants, updated_by, updated_at) "
@@ -229,11 +230,17 @@ public class AclService {
                                 wanted.grants().stream().map(AclService::entry).toList(), List.of()))));
     }
 
-    private void check(List<AccessRules.Node> nodes, FsPath path, Caller caller, Permission wanted, String action) {
+    /**
+     * Refuses unless the caller holds {@code wanted} on the last of {@code nodes} ({@code path});
+     * {@code missingDetail} is what this operation answers for a name that does not exist, which
+     * a caller who may not see the entry gets instead (see {@link #refusal}).
+     */
+    private void check(List<AccessRules.Node> nodes, FsPath path, Caller caller, Permission wanted, String action,
+            String missingDetail) {
         AccessRules.Decision decision = AccessRules.decide(nodes, caller.id(), caller.principals(), caller.admin(),
                 wanted);
         if (!decision.allows(wanted)) {
-            throw new Forbidden("You lack " + wanted + " on " + path + ".").with("permission", wanted.name());
+            throw refusal(decision.held(), path, wanted, missingDetail);
         }
         if (decision.adminOnly()) {
             Map<String, Object> details = new LinkedHashMap<>();
@@ -244,6 +251,26 @@ public class AclService {
                     new AuditData(caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(), AuditData.Outcome.SUCCESS,
                             "admin role", null, null, details));
         }
+    }
+
+    /**
+     * The answer to a caller who lacks {@code wanted} on the last of {@code nodes}: 403 when the
+     * caller may READ that entry (it knows the entry is there), else the same 404 a name that
+     * does not exist gets, since no listing shows the caller that entry either (a name hidden by
+     * {@code inherit: false}, a directory of another user under the root, anything below them).
+     * Both are audited as denials of {@code wanted} on {@code path}.
+     */
+    private static ProblemException refusal(Set<Permission> held, FsPath path, Permission wanted,
+            String missingDetail) {
+        if (!held.contains(Permission.READ)) {
+            return new NotFound(missingDetail).denying(path.toString(), wanted.name());
+        }
+        return new Forbidden("You lack " + wanted + " on " + path + ".").with("permission", wanted.name())
+                .denying(path.toString(), wanted.name());
+    }
+
+    private static String missing(FsPath path) {
+        return "Nothing at " + path + ".";
     }
 
     /**

@@ -90,10 +90,12 @@ public class LeaseService {
         });
     }
 
+    /** Extends the caller's lease; WRITE is checked again, so a revoked writer cannot keep a lock alive. */
     @WithTransaction
     public Uni<LockApi.Renewed> renew(FsPath path, Set<String> tokens, LockApi.RenewRequest request, Caller caller) {
         Integer wanted = request == null ? null : request.ttlSeconds();
-        return held(path, tokens, caller).flatMap(lease -> PathEntries.databaseNow().flatMap(now -> {
+        return acls.requireChain(path, caller, Permission.WRITE, "renew lock").flatMap(chain -> held(path, tokens, caller))
+                .flatMap(lease -> PathEntries.databaseNow().flatMap(now -> {
             lease.ttlSeconds = ttl(wanted, lease.ttlSeconds);
             lease.expiresAt = now.plusSeconds(lease.ttlSeconds);
             return record(EventTypes.LOCK_RENEWED, path.toString(), lease, caller.id())
@@ -109,20 +111,55 @@ public class LeaseService {
                 .replaceWithVoid();
     }
 
-    /** The live locks that bind {@code path}: on it, on an ancestor, or (for a directory) below it. */
+    /**
+     * Breaks every live lock on exactly {@code path}, whoever holds it: for the entry's owner (or
+     * the owner of a directory above it), a SHARE holder and an admin (whose override is audited),
+     * so that no grantee can lock an owner out. Each broken lock is a {@code lock.broken} event
+     * naming its holder and who broke it; 404 when no live lock is on the path.
+     */
+    @WithTransaction
+    public Uni<List<LockApi.LockInfo>> breakLocks(FsPath path, Caller caller) {
+        return acls.requireChain(path, caller, Permission.SHARE, "break lock").flatMap(chain -> {
+            Entry entry = chain.get(chain.size() - 1);
+            return PathEntries.databaseNow().flatMap(now -> Lease.<Lease>find("entryId = ?1 and expiresAt > ?2",
+                    entry.entryId, now).withLock(LockModeType.PESSIMISTIC_WRITE).list())
+                    .flatMap(live -> {
+                        if (live.isEmpty()) {
+                            throw new NotFound("No live lock is on " + path + ".");
+                        }
+                        List<LockApi.LockInfo> broken = new ArrayList<>();
+                        return Sequence.forEach(live, lease -> lease.delete()
+                                .flatMap(v -> record(EventTypes.LOCK_BROKEN, path.toString(), lease, caller.id()))
+                                .invoke(event -> broken.add(new LockApi.LockInfo(path.toString(), lease.mode,
+                                        lease.ownerId, lease.acquiredAt, lease.expiresAt))))
+                                .replaceWith(broken);
+                    });
+        });
+    }
+
+    /**
+     * The live locks that bind {@code path}: on it, on an ancestor, or (for a directory) below it;
+     * of those, only the ones on entries the caller may READ, so names below stay hidden.
+     */
     @WithSession
     public Uni<List<LockApi.LockInfo>> list(FsPath path, Caller caller) {
         return acls.requireChain(path, caller, Permission.READ, "list locks").flatMap(chain -> {
             String entryPath = Lease.entryPath(PathEntries.ids(chain));
             return PathEntries.databaseNow().flatMap(now -> overlapping(chain, entryPath, now))
-                    .flatMap(this::describe);
+                    .flatMap(live -> describe(live, caller));
         });
     }
 
-    private Uni<List<LockApi.LockInfo>> describe(List<Lease> live) {
+    private Uni<List<LockApi.LockInfo>> describe(List<Lease> live, Caller caller) {
         List<LockApi.LockInfo> out = new ArrayList<>();
-        return Sequence.forEach(live, lease -> entries.pathOf(lease.entryId).invoke(p -> out.add(
-                new LockApi.LockInfo(p, lease.mode, lease.ownerId, lease.acquiredAt, lease.expiresAt))))
+        return Sequence.forEach(live, lease -> entries.pathOf(lease.entryId)
+                .flatMap(p -> namespace.chain(FsPath.parse(p)).flatMap(chain -> acls.held(chain, caller))
+                        .invoke(held -> {
+                            if (held.contains(Permission.READ)) {
+                                out.add(new LockApi.LockInfo(p, lease.mode, lease.ownerId, lease.acquiredAt,
+                                        lease.expiresAt));
+                            }
+                        })))
                 .replaceWith(out);
     }
 
@@ -191,6 +228,9 @@ public class LeaseService {
         details.put("path", path);
         details.put("mode", lease.mode.name());
         details.put("owner", lease.ownerId);
+        if (EventTypes.LOCK_BROKEN.equals(type)) {
+            details.put("brokenBy", actor);
+        }
         details.put("ttlSeconds", lease.ttlSeconds);
         details.put("expiresAt", lease.expiresAt.toString());
         return outbox.record(Topics.LOCKS, PathKeys.of(FsPath.parse(path)), type, path,

@@ -23,6 +23,10 @@ public final class LockApi {
     public record Renewed(LockMode mode, Instant expiresAt, String owner, String path, int ttlSeconds) {
     }
 
+    /** DELETE {@code ?break=true} answer: the locks that were broken. */
+    public record Broken(java.util.List<LockInfo> broken) {
+    }
+
     /** A live lock as others may see it: who holds it and until when, never its token. */
     public record LockInfo(String path, LockMode mode, String owner, Instant acquiredAt, Instant expiresAt) {
     }

@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * Refuses a change under someone else's live lock with 423. Every write, delete,
- * restore and policy (or ACL) change calls {@link #requireWritable} in the transaction that makes
- * the change; a move or a recursive delete calls {@link #requireTreeWritable}, which also sees the
+ * mkdir and restore calls {@link #requireWritable} in the transaction that makes the change (ACL
+ * and policy changes do not: a lock guards content, never the owner's control over it); a move or a recursive delete calls {@link #requireTreeWritable}, which also sees the
  * locks below. Changes take a shared advisory lock and lock grants the exclusive one, so a lock is
  * never granted while a change that did not see it is still committing.
  */

@@ -10,7 +10,6 @@ import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.Forbidden;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.metadata.replicas.PlacementConfig;
-import io.p2pfs.metadata.namespace.WriteGuard;
 import io.p2pfs.metadata.locks.PathEntries;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
@@ -25,7 +24,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Directory policies (conflict strategy, replication factor, retention) and their inheritance:
@@ -35,18 +33,16 @@ import java.util.Set;
 public class PolicyService {
 
     private final Namespace namespace;
-    private final WriteGuard locks;
     private final Outbox outbox;
     private final PoliciesConfig config;
     private final PlacementConfig placement;
 
     private final AclService acls;
 
-    public PolicyService(Namespace namespace, WriteGuard locks, Outbox outbox, PoliciesConfig config,
+    public PolicyService(Namespace namespace, Outbox outbox, PoliciesConfig config,
             PlacementConfig placement, AclService acls) {
         this.acls = acls;
         this.namespace = namespace;
-        this.locks = locks;
         this.outbox = outbox;
         this.config = config;
         this.placement = placement;
@@ -90,7 +86,6 @@ public class PolicyService {
     @WithTransaction
     public Uni<PolicyApi> put(FsPath path, PolicySettings requested, Caller caller) {
         PolicySettings settings = (requested == null ? PolicySettings.NONE : requested).validated();
-        Set<String> tokens = locks.presentedTokens();
         return acls.requireChain(path, caller, Permission.SHARE, "change policy").flatMap(chain -> {
             Entry dir = chain.get(chain.size() - 1);
             if (!dir.isDir()) {
@@ -99,8 +94,8 @@ public class PolicyService {
             if (dir.entryId == Entry.ROOT_ID && !caller.admin()) {
                 throw new Forbidden("Only an admin may change the policy of /.");
             }
-            return locks.requireWritable(path, caller.id(), tokens, "policy")
-                    .flatMap(v -> DirectoryPolicy.<DirectoryPolicy>findById(dir.entryId))
+            // Locks do not block it: like an ACL, a policy is the owner's (or a SHARE holder's) to change.
+            return DirectoryPolicy.<DirectoryPolicy>findById(dir.entryId)
                     .flatMap(existing -> {
                         PolicySettings before = existing == null ? PolicySettings.NONE : existing.settings();
                         Uni<?> change;

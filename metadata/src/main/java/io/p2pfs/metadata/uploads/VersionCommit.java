@@ -11,6 +11,7 @@ import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.metadata.acl.AclService;
+import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.conflicts.ConflictNames;
 import io.p2pfs.metadata.conflicts.ConflictResolution;
 import io.p2pfs.metadata.core.Caller;
@@ -127,10 +128,23 @@ public class VersionCommit {
                                 .flatMap(parent -> target(db, session, parent.entryId, path, policy,
                                         prepared.caller().id()))
                                 // Checked after the file's row is locked: the session must not hold it unlocked first.
-                                .call(target -> acls.requireWrite(path, prepared.caller(), "upload"))
+                                .call(target -> requireWrite(target, prepared.caller()))
                                 .call(target -> guard.requireWritable(path, prepared.caller().id(), prepared.lockTokens(),
                                         "write"))
                                 .flatMap(target -> write(db, session, target, policy, prepared))));
+    }
+
+    /**
+     * WRITE, again inside the commit's transaction: on the file when it has a version already, on
+     * the directory that holds it when the commit creates it. The entry this commit has just
+     * inserted is the caller's, and an owner holds everything, so it must not vouch for itself:
+     * a writer whose grant on the directory was revoked while the upload ran commits nothing.
+     */
+    private Uni<Void> requireWrite(Target target, Caller caller) {
+        if (target.entry().currentVersion == null) {
+            return acls.requireChain(target.path().parent(), caller, Permission.WRITE, "upload").replaceWithVoid();
+        }
+        return acls.requireWrite(target.path(), caller, "upload").replaceWithVoid();
     }
 
     /** Each new chunk must still be readable when the commit lands: one of its receipted nodes must be up. */

@@ -138,7 +138,9 @@ class MoveTests {
         assertEquals(404, stat(annToken, dir + "/taken.txt"));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(
                 TestCalls.accessDenied(bob).stream().anyMatch(ev -> ev.path("data").path("resource").asText()
-                        .equals("/api/v1/moves") && ev.path("data").path("outcome").asText().equals("DENIED")
+                        .equals(dir + "/keep.txt") && ev.path("data").path("details").path("url").asText()
+                        .equals("/api/v1/moves") && ev.path("data").path("details").path("permission").asText()
+                        .equals("DELETE") && ev.path("data").path("outcome").asText().equals("DENIED")
                         && ev.path("data").path("reason").asText().contains(dir + "/keep.txt")),
                 TestCalls.accessDenied(bob).toString()));
         assertEquals(0, fileEvents("file.moved", dir + "/keep.txt").size());
