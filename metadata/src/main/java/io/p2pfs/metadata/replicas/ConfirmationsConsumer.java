@@ -14,8 +14,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Records what peers report on {@code p2pfs.chunks.confirmations}: a stored replica becomes
- * CONFIRMED, a deleted one goes; a failed placement or a corrupt replica is marked BAD and the
+ * Records what peers report on {@code p2pfs.chunks.confirmations}: a requested replica that was
+ * stored becomes CONFIRMED (an unrequested one counts for nothing), a deleted one goes; a failed placement or a corrupt replica is marked BAD and the
  * chunk queued for repair. Each event commits before it is acknowledged ({@link ReliableConsumer});
  * replays are harmless (the updates are idempotent).
  */
@@ -62,7 +62,7 @@ public class ConfirmationsConsumer {
         }
         String type = event.path("type").asText();
         return Panache.getSession().flatMap(session -> switch (type) {
-            case EventTypes.CHUNK_STORED -> replicas.confirm(session, chunkId, nodeId).replaceWithVoid();
+            case EventTypes.CHUNK_STORED -> replicas.confirmRequested(session, chunkId, nodeId).replaceWithVoid();
             case EventTypes.CHUNK_DELETED -> replicas.deleted(session, chunkId, nodeId);
             case EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED -> replicas.markBad(session,
                     chunkId, nodeId, type + ": " + data.path("reason").asText("no reason given"));

@@ -212,7 +212,24 @@ public class ReplicaDirectory {
     }
 
     /**
-     * Records that {@code nodeId} holds {@code chunkId} durably; a surplus or bad copy being
+     * A peer's {@code chunk.stored}: counts only for a copy metadata asked that node for (a
+     * PENDING replica; a CONFIRMED one stays so), or for garbage the node kept after its delete
+     * was decided (so that the collector asks again). A confirmation nobody requested changes
+     * nothing: a peer cannot make the service believe another node, or itself, holds a chunk
+     * (which would make later uploads skip writing it). A removed node's count for nothing.
+     */
+    public Uni<Integer> confirmRequested(Mutiny.Session session, String chunkId, UUID nodeId) {
+        return session.createNativeQuery("UPDATE replicas SET state = 'CONFIRMED', updated_at = now() "
+                + "WHERE chunk_id = :id AND node_id = :node AND (state IN ('PENDING', 'CONFIRMED') "
+                + "OR (state = 'DELETING' AND EXISTS (SELECT 1 FROM chunks WHERE chunk_id = :id "
+                + "AND deleting_at IS NOT NULL))) "
+                + "AND NOT EXISTS (SELECT 1 FROM nodes WHERE node_id = :node AND removed_at IS NOT NULL)")
+                .setParameter("id", chunkId).setParameter("node", nodeId).executeUpdate();
+    }
+
+    /**
+     * Records that {@code nodeId} holds {@code chunkId} durably, from the node's own signed
+     * inventory (not from an unauthenticated event: see {@link #confirmRequested}); a surplus or bad copy being
      * deleted stays so (a late confirmation does not bring it back), but a copy of garbage that
      * the node kept (written after the delete was decided) is confirmed, so the collector asks
      * again. A removed node's confirmations count for nothing.
