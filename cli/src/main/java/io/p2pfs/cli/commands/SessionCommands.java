@@ -47,10 +47,6 @@ public final class SessionCommands {
         @Option(names = "--password-stdin", description = "Read the password from standard input.")
         boolean passwordStdin;
 
-        @Option(names = "--user-id", paramLabel = "ID",
-                description = "The user id to register on first login (default: your login name).")
-        String userId;
-
         @Override
         protected int execute() throws IOException {
             Settings settings = settings();
@@ -109,7 +105,8 @@ public final class SessionCommands {
                     throw e;
                 }
             }
-            client().register(userId);
+            // A login's user id is its login name; an admin who assigned another has registered it already.
+            client().register(null);
             return client().me();
         }
 

@@ -9,6 +9,7 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Context;
@@ -42,8 +43,29 @@ public class UserResource {
         if (subject == null || subject.isBlank()) {
             throw new BadRequest("The token has no subject.");
         }
-        String userId = UserIds.choose(body == null ? null : body.userId(), login);
-        return users.register(userId, subject, login, request.remoteAddress().hostAddress())
+        String userId = UserIds.forLogin(body == null ? null : body.userId(), login);
+        return users.register(userId, subject, login, request.remoteAddress().hostAddress(), null)
+                .map(view -> Response.created(URI.create("/api/v1/users/" + view.userId())).entity(view).build());
+    }
+
+    /**
+     * An admin registers a login under an id other than its login name (one that is no valid
+     * id, or one another user already holds). The id may not be another user's login name.
+     */
+    @PUT
+    @Path("/{userId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed("admin")
+    public Uni<Response> assign(@PathParam("userId") String userId, String rawBody,
+            @Context HttpServerRequest request) {
+        AssignUserRequest body = JsonBodies.optional(json, rawBody, AssignUserRequest.class);
+        if (body == null || body.subject() == null || body.subject().isBlank() || body.login() == null
+                || body.login().isBlank() || body.subject().length() > 255 || body.login().length() > 255) {
+            throw new BadRequest("The body needs the login's 'subject' and 'login' (at most 255 characters each).");
+        }
+        String admin = token.getClaim("preferred_username");
+        return users.register(UserIds.valid(userId), body.subject(), body.login(),
+                request.remoteAddress().hostAddress(), admin == null ? token.getSubject() : admin)
                 .map(view -> Response.created(URI.create("/api/v1/users/" + view.userId())).entity(view).build());
     }
 

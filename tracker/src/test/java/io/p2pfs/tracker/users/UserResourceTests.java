@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.common.events.Topics;
@@ -73,19 +74,32 @@ class UserResourceTests {
                 .then().statusCode(201).body("userId", equalTo(login));
     }
 
+    static String admin() {
+        return TestTokens.user(unique("adm")).roles("admin").sign();
+    }
+
+    static String subjectOf(String login) {
+        return java.util.UUID.nameUUIDFromBytes(login.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    static io.restassured.response.Response assign(String adminToken, String userId, String login) {
+        return given().auth().oauth2(adminToken).contentType(ContentType.JSON)
+                .body(java.util.Map.of("subject", subjectOf(login), "login", login)).put("/api/v1/users/" + userId);
+    }
+
     @Test
-    void twentyConcurrentRegistrationsOfOneIdGiveExactlyOneCreated() throws Exception {
+    void twentyConcurrentAssignmentsOfOneIdGiveExactlyOneCreated() throws Exception {
         String userId = unique("race-");
         int callers = 20;
         ExecutorService pool = Executors.newFixedThreadPool(callers);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> statuses = new ArrayList<>();
+        String adminToken = admin();
         for (int i = 0; i < callers; i++) {
-            String token = TestTokens.user(unique("racer")).sign();
+            String login = unique("racer");
             statuses.add(pool.submit(() -> {
                 start.await();
-                return given().auth().oauth2(token).contentType(ContentType.JSON)
-                        .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").statusCode();
+                return assign(adminToken, userId, login).statusCode();
             }));
         }
         start.countDown();
@@ -108,24 +122,75 @@ class UserResourceTests {
     }
 
     @Test
+    void tenConcurrentRegistrationsOfOneLoginGiveExactlyOneCreated() throws Exception {
+        String login = unique("twice");
+        String token = TestTokens.user(login).sign();
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            statuses.add(pool.submit(() -> {
+                start.await();
+                return given().auth().oauth2(token).post("/api/v1/users").statusCode();
+            }));
+        }
+        start.countDown();
+        List<Integer> codes = new ArrayList<>();
+        for (Future<Integer> status : statuses) {
+            codes.add(status.get());
+        }
+        pool.shutdown();
+        assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
+        assertEquals(9, codes.stream().filter(c -> c == 409).count(), codes.toString());
+    }
+
+    @Test
     void oneLoginRegistersOnlyOnce() {
         String login = unique("fay");
         String token = TestTokens.user(login).sign();
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"userId\":\"" + login + "-a\"}")
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"userId\":\"" + login + "\"}")
                 .post("/api/v1/users").then().statusCode(201);
-        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"userId\":\"" + login + "-b\"}")
-                .post("/api/v1/users")
+        assign(admin(), login + "-b", login)
                 .then().statusCode(409).contentType("application/problem+json")
-                .body("status", equalTo(409)).body("userId", equalTo(login + "-a"));
+                .body("status", equalTo(409)).body("userId", equalTo(login));
+    }
+
+    @Test
+    void nobodyTakesAnotherLoginAsIdOnlyAnAdminAssignsAnotherId() {
+        String victim = unique("vic");
+        String mallory = unique("mal");
+        // Before the victim has registered, and after: a login's id is its own login name only.
+        given().auth().oauth2(TestTokens.user(mallory).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + victim + "\"}").post("/api/v1/users").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(TestTokens.user(victim).sign()).post("/api/v1/users").then().statusCode(201)
+                .body("userId", equalTo(victim));
+        given().auth().oauth2(TestTokens.user(mallory).sign()).contentType(ContentType.JSON)
+                .body("{\"userId\":\"" + victim + "\"}").post("/api/v1/users").then().statusCode(403);
+        // Not even an admin assigns an id that is another user's login name.
+        assign(admin(), victim, mallory).then().statusCode(409);
+        given().auth().oauth2(TestTokens.user(mallory).sign()).get("/api/v1/users/me").then().statusCode(404);
+        // A plain user cannot assign at all; an admin assigns a free id, and the login then has it.
+        given().auth().oauth2(TestTokens.user(mallory).sign()).contentType(ContentType.JSON)
+                .body(java.util.Map.of("subject", subjectOf(mallory), "login", mallory))
+                .put("/api/v1/users/" + mallory + "-x").then().statusCode(403);
+        assign(admin(), mallory + "-x", mallory).then().statusCode(201).body("userId", equalTo(mallory + "-x"));
+        given().auth().oauth2(TestTokens.user(mallory).sign()).get("/api/v1/users/me").then().statusCode(200)
+                .body("userId", equalTo(mallory + "-x"));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<JsonNode> events = KafkaRecords.events(Topics.USERS,
+                    e -> e.path("subject").asText().equals("user:" + mallory + "-x"));
+            assertEquals(1, events.size());
+            assertTrue(events.get(0).path("data").path("details").path("assignedBy").asText().startsWith("adm"));
+        });
     }
 
     @Test
     void aTakenIdIsAConflict() {
         String userId = unique("gil");
-        given().auth().oauth2(TestTokens.user(unique("g1")).sign()).contentType(ContentType.JSON)
-                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(201);
-        given().auth().oauth2(TestTokens.user(unique("g2")).sign()).contentType(ContentType.JSON)
-                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users")
+        String adminToken = admin();
+        assign(adminToken, userId, unique("g1")).then().statusCode(201);
+        assign(adminToken, userId, unique("g2"))
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("title", equalTo("Conflict")).body("type", startsWith("urn:p2pfs:problem:"));
     }
@@ -170,11 +235,10 @@ class UserResourceTests {
     @Test
     void rolledBackRegistrationEmitsNoEvent() {
         String userId = unique("lee");
-        given().auth().oauth2(TestTokens.user(unique("l1")).sign()).contentType(ContentType.JSON)
-                .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(201);
+        String adminToken = admin();
+        assign(adminToken, userId, unique("l1")).then().statusCode(201);
         for (int i = 0; i < 3; i++) {
-            given().auth().oauth2(TestTokens.user(unique("l2")).sign()).contentType(ContentType.JSON)
-                    .body("{\"userId\":\"" + userId + "\"}").post("/api/v1/users").then().statusCode(409);
+            assign(adminToken, userId, unique("l2")).then().statusCode(409);
         }
         Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(1,
                 KafkaRecords.events(Topics.USERS, e -> e.path("subject").asText().equals("user:" + userId)).size()));
