@@ -1,5 +1,6 @@
 package io.p2pfs.metadata.tokens;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 /** {@code /.well-known/jwks.json}: the public keys of chunk tokens (no authentication). */
 @Path("/.well-known/jwks.json")
+@PermitAll
 public class JwksResource {
 
     private final ChunkTokenSigner signer;
