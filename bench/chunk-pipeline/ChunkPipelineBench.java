@@ -32,8 +32,8 @@ public class ChunkPipelineBench {
                 data[i + j] = (byte) (v >>> (8 * j));
             }
         }
-        FastCdc cdc = new FastCdc(256 << 10, 1 << 20, 4 << 20);
         SecretKeySpec convergence = new SecretKeySpec(new byte[32], "HmacSHA256");
+        FastCdc cdc = new FastCdc(256 << 10, 1 << 20, 4 << 20, FastCdc.gear(convergence));
         List<int[]> cuts = cdcChunks(cdc, data);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -2,8 +2,13 @@ package io.p2pfs.client.chunks;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
-import java.util.SplittableRandom;
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Content-defined chunking with FastCDC (Xia et al., 2016) and normalized chunking (level 2):
@@ -12,23 +17,31 @@ import java.util.SplittableRandom;
  * so sizes cluster around the average. An edit moves only the cut points near it, so the
  * chunks elsewhere keep their ids.
  *
- * <p>The gear table is derived from a fixed seed: changing it would change every chunk id and
- * defeat deduplication against stored data.
+ * <p>The gear table is keyed ({@link #gear}): derived from the writer's convergence key, so cut
+ * points are the same for everything one writer stores (its deduplication works across files
+ * and versions) and unknown to anyone else. With a public table, the sequence of chunk lengths
+ * a peer sees would fingerprint a known file; with a keyed one it says nothing without the key.
  */
 public final class FastCdc {
 
-    private static final long[] GEAR = gearTable();
+    private static final int GEAR_ENTRIES = 256;
 
+    private final long[] gear;
     private final int min;
     private final int avg;
     private final int max;
     private final long maskSmall;
     private final long maskLarge;
 
-    public FastCdc(int min, int avg, int max) {
+    /** {@code gear}: the 256-entry table of {@link #gear(SecretKey)}. */
+    public FastCdc(int min, int avg, int max, long[] gear) {
         if (min <= 0 || min > avg || avg > max || Integer.bitCount(avg) != 1) {
             throw new IllegalArgumentException("need 0 < min <= avg <= max and avg a power of two");
         }
+        if (gear == null || gear.length != GEAR_ENTRIES) {
+            throw new IllegalArgumentException("the gear table has " + GEAR_ENTRIES + " entries");
+        }
+        this.gear = gear.clone();
         this.min = min;
         this.avg = avg;
         this.max = max;
@@ -51,13 +64,13 @@ public final class FastCdc {
         long fp = 0;
         int i = min;
         for (; i < normal; i++) {
-            fp = (fp << 1) + GEAR[data[offset + i] & 0xff];
+            fp = (fp << 1) + gear[data[offset + i] & 0xff];
             if ((fp & maskSmall) == 0) {
                 return i + 1;
             }
         }
         for (; i < n; i++) {
-            fp = (fp << 1) + GEAR[data[offset + i] & 0xff];
+            fp = (fp << 1) + gear[data[offset + i] & 0xff];
             if ((fp & maskLarge) == 0) {
                 return i + 1;
             }
@@ -122,12 +135,24 @@ public final class FastCdc {
         return bits <= 0 ? 0 : -1L << (64 - bits);
     }
 
-    private static long[] gearTable() {
-        SplittableRandom random = new SplittableRandom(0x7032_7066_7320_6364L);
-        long[] table = new long[256];
-        for (int i = 0; i < table.length; i++) {
-            table[i] = random.nextLong();
+    /**
+     * The gear table of a key: entry {@code i} is the first 8 bytes of
+     * {@code HMAC-SHA256(key, "p2pfs gear" || i)} (i as one byte). 256 MACs, once per upload.
+     */
+    public static long[] gear(SecretKey key) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            byte[] label = "p2pfs gear".getBytes(StandardCharsets.US_ASCII);
+            long[] table = new long[GEAR_ENTRIES];
+            for (int i = 0; i < table.length; i++) {
+                mac.update(label);
+                mac.update((byte) i);
+                table[i] = ByteBuffer.wrap(mac.doFinal()).getLong();
+            }
+            return table;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }
-        return table;
     }
 }

@@ -149,7 +149,9 @@ public final class Uploader {
 
         Uploads.Result transfer(InputStream content, Options options) throws IOException {
             Uploads.Chunking chunking = session.chunking();
-            FastCdc.Stream stream = new FastCdc(chunking.min(), chunking.avg(), chunking.max()).stream(content);
+            // Cut points keyed by the writer's convergence key: the same for all it stores, unknown to others.
+            FastCdc.Stream stream = new FastCdc(chunking.min(), chunking.avg(), chunking.max(),
+                    FastCdc.gear(convergence)).stream(content);
             MessageDigest whole = sha256();
             List<Slot> slots = new ArrayList<>();
             List<CompletableFuture<Void>> encrypted = new ArrayList<>();

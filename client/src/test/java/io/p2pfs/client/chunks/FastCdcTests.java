@@ -21,7 +21,14 @@ class FastCdcTests {
 
     private static final int KIB = 1024;
     private static final int MIB = 1024 * KIB;
-    private final FastCdc cdc = new FastCdc(256 * KIB, MIB, 4 * MIB);
+    private static final javax.crypto.SecretKey KEY = key(1);
+    private final FastCdc cdc = new FastCdc(256 * KIB, MIB, 4 * MIB, FastCdc.gear(KEY));
+
+    private static javax.crypto.SecretKey key(int seed) {
+        byte[] bytes = new byte[32];
+        new Random(seed).nextBytes(bytes);
+        return new javax.crypto.spec.SecretKeySpec(bytes, "HmacSHA256");
+    }
 
     private static byte[] random(int size, long seed) {
         byte[] data = new byte[size];
@@ -110,5 +117,51 @@ class FastCdcTests {
         byte[] zeros = new byte[12 * MIB];
         List<byte[]> zeroChunks = chunks(zeros);
         assertTrue(zeroChunks.stream().allMatch(c -> c.length <= 4 * MIB));
+    }
+
+    private static List<Integer> lengths(FastCdc cdc, byte[] data) throws IOException {
+        List<Integer> lengths = new ArrayList<>();
+        FastCdc.Stream stream = cdc.stream(new ByteArrayInputStream(data));
+        byte[] chunk;
+        while ((chunk = stream.next()) != null) {
+            lengths.add(chunk.length);
+        }
+        return lengths;
+    }
+
+    @Test
+    void cutPointsAreTheSameUnderOneKeyAndUnrelatedUnderAnother() throws IOException {
+        byte[] data = random(32 * MIB, 7);
+        List<Integer> mine = lengths(cdc, data);
+        assertEquals(mine, lengths(new FastCdc(256 * KIB, MIB, 4 * MIB, FastCdc.gear(key(1))), data),
+                "one writer cuts its content the same way every time (its deduplication holds)");
+        List<Integer> theirs = lengths(new FastCdc(256 * KIB, MIB, 4 * MIB, FastCdc.gear(key(2))), data);
+        assertEquals(data.length, theirs.stream().mapToLong(Integer::intValue).sum());
+        // Without the key, the length sequence a peer sees says nothing: hardly a cut point in common.
+        Set<Long> cutsMine = new HashSet<>();
+        long at = 0;
+        for (int n : mine) {
+            cutsMine.add(at += n);
+        }
+        long shared = 0;
+        at = 0;
+        for (int i = 0; i < theirs.size() - 1; i++) {
+            if (cutsMine.contains(at += theirs.get(i))) {
+                shared++;
+            }
+        }
+        assertTrue(shared <= 2, shared + " of " + theirs.size() + " cut points shared by two keys");
+        assertTrue(mine.size() > 10 && theirs.size() > 10);
+    }
+
+    @Test
+    void aGearTableIsDerivedFromItsKeyAlone() {
+        long[] one = FastCdc.gear(key(1));
+        assertArrayEquals(one, FastCdc.gear(key(1)));
+        assertEquals(256, java.util.Arrays.stream(one).distinct().count());
+        long[] other = FastCdc.gear(key(2));
+        assertEquals(0, java.util.stream.IntStream.range(0, 256).filter(i -> one[i] == other[i]).count());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new FastCdc(256 * KIB, MIB, 4 * MIB, new long[255]));
     }
 }

@@ -63,8 +63,8 @@ public class ChunkPipelineBenchmark {
         }
         chunk = java.util.Arrays.copyOf(data, MIB);
         cipherOut = new byte[4 * MIB + ChunkCipher.TAG_BYTES];
-        cdc = new FastCdc(256 << 10, 1 << 20, 4 << 20);
         convergence = new SecretKeySpec(new byte[32], "HmacSHA256");
+        cdc = new FastCdc(256 << 10, 1 << 20, 4 << 20, FastCdc.gear(convergence));
         cuts = new ArrayList<>();
         for (int off = 0; off < data.length; ) {
             int n = cdc.cut(data, off, data.length - off);
