@@ -35,6 +35,9 @@ public final class TestTracker {
             env.put("P2PFS_TRACKER_HEARTBEAT_INTERVAL", "1s");
             env.put("P2PFS_TRACKER_MISSED_HEARTBEATS", "2");
             env.put("P2PFS_TRACKER_LIVENESS_CHECK_INTERVAL", "500ms");
+            // The test peers serve plain HTTP on the loopback (no certificates to make per test JVM).
+            env.put("P2PFS_TRACKER_ALLOW_HTTP_NODES", "true");
+            env.put("P2PFS_TRACKER_ZONES", "*");
             shared = new TestTracker(ServiceProcess.start("tracker", env, Duration.ofSeconds(120)), database);
         }
         return shared;

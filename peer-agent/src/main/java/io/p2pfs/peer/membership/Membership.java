@@ -90,9 +90,11 @@ public class Membership {
     }
 
     private Duration register() {
+        String url = config.publicUrl().endsWith("/")
+                ? config.publicUrl().substring(0, config.publicUrl().length() - 1) : config.publicUrl();
         TrackerApi.Registration registration = tracker.register(
-                new TrackerApi.RegisterNode(config.publicUrl(), config.capacityBytes(), config.zone(),
-                        key.publicJwk()));
+                new TrackerApi.RegisterNode(url, config.capacityBytes(), config.zone(), key.publicJwk(),
+                        key.proof(io.p2pfs.common.chunks.NodeProofs.REGISTER, url)));
         String previous = identity.nodeId().orElse(null);
         identity.assign(registration.nodeId());
         registrations.incrementAndGet();
@@ -103,7 +105,8 @@ public class Membership {
     }
 
     private void heartbeat(String nodeId) {
-        tracker.heartbeat(nodeId, new TrackerApi.Heartbeat(store.usedBytes(), store.chunkCount()));
+        tracker.heartbeat(nodeId, new TrackerApi.Heartbeat(store.usedBytes(), store.chunkCount(),
+                key.proof(io.p2pfs.common.chunks.NodeProofs.HEARTBEAT, nodeId)));
         heartbeats.incrementAndGet();
     }
 

@@ -69,6 +69,11 @@ public class NodeKey {
                 privateKey, keyId);
     }
 
+    /** A proof for the tracker that this node holds its key ({@link io.p2pfs.common.chunks.NodeProofs}). */
+    public String proof(String purpose, String subject) {
+        return io.p2pfs.common.chunks.NodeProofs.sign(purpose, subject, Instant.now(), privateKey, keyId);
+    }
+
     /** One page of this node's inventory, signed so that only this node can say what it holds. */
     public String inventoryReport(io.p2pfs.common.chunks.InventoryReports.Report report) {
         return io.p2pfs.common.chunks.InventoryReports.sign(report, privateKey, keyId);

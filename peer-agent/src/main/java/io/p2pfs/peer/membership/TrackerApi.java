@@ -10,13 +10,16 @@ import jakarta.ws.rs.PathParam;
 @Path("/api/v1/nodes")
 public interface TrackerApi {
 
-    record RegisterNode(String url, long capacityBytes, String zone, java.util.Map<String, Object> publicKey) {
+    /** {@code proof}: this node's signed proof of holding {@code publicKey}, for {@code url}. */
+    record RegisterNode(String url, long capacityBytes, String zone, java.util.Map<String, Object> publicKey,
+            String proof) {
     }
 
     record Registration(String nodeId, String state, long heartbeatIntervalSeconds, int missedHeartbeatsAllowed) {
     }
 
-    record Heartbeat(long usedBytes, long chunkCount) {
+    /** {@code proof}: signed with this node's key for its node id. */
+    record Heartbeat(long usedBytes, long chunkCount, String proof) {
     }
 
     record HeartbeatAck(String nodeId, String state, long heartbeatIntervalSeconds) {

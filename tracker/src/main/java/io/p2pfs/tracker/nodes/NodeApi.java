@@ -11,14 +11,20 @@ public final class NodeApi {
     }
 
     /** {@code publicKey}: the node's own P-256 public key as a JWK; its receipts are verified with it. */
-    public record RegisterNodeRequest(String url, Long capacityBytes, String zone, Map<String, Object> publicKey) {
+    /**
+     * {@code publicKey}: the node's own P-256 public key as a JWK; its receipts are verified with it.
+     * {@code proof}: a node proof ({@code register}, the URL) signed with that key.
+     */
+    public record RegisterNodeRequest(String url, Long capacityBytes, String zone, Map<String, Object> publicKey,
+            String proof) {
     }
 
     public record Registration(UUID nodeId, NodeState state, long heartbeatIntervalSeconds,
             int missedHeartbeatsAllowed) {
     }
 
-    public record HeartbeatRequest(Long usedBytes, Long chunkCount) {
+    /** {@code proof}: a node proof ({@code heartbeat}, the node id) signed with the node's registered key. */
+    public record HeartbeatRequest(Long usedBytes, Long chunkCount, String proof) {
     }
 
     public record HeartbeatAck(UUID nodeId, NodeState state, long heartbeatIntervalSeconds) {

@@ -33,7 +33,7 @@ public class NodeResource {
     @POST
     @RolesAllowed("node")
     public Uni<Response> register(NodeApi.RegisterNodeRequest body, @Context HttpServerRequest request) {
-        NodeApi.RegisterNodeRequest valid = NodeRules.validate(body);
+        NodeApi.RegisterNodeRequest valid = NodeRules.validate(body, config);
         return nodes.register(valid, actor(), request.remoteAddress().hostAddress()).map(registered -> {
             var answer = new NodeApi.Registration(registered.node().nodeId, registered.node().state,
                     config.heartbeatInterval().toSeconds(), config.missedHeartbeats());

@@ -1,7 +1,9 @@
 package io.p2pfs.tracker.nodes;
 
 import io.p2pfs.common.keys.EcJwk;
+import io.p2pfs.common.chunks.NodeProofs;
 import io.p2pfs.common.problem.BadRequest;
+import io.p2pfs.common.problem.Forbidden;
 import java.security.interfaces.ECPublicKey;
 import java.util.Map;
 import org.jose4j.json.JsonUtil;
@@ -18,12 +20,17 @@ final class NodeRules {
     private NodeRules() {
     }
 
-    static NodeApi.RegisterNodeRequest validate(NodeApi.RegisterNodeRequest body) {
+    /**
+     * A registration as it may be stored: an https URL (http only where configured), a capacity
+     * capped to the configured maximum, a zone among the configured ones, a P-256 public key, and
+     * a proof signed with that key for this URL (403 without one).
+     */
+    static NodeApi.RegisterNodeRequest validate(NodeApi.RegisterNodeRequest body, TrackerConfig config) {
         if (body == null) {
-            throw new BadRequest("A body {url, capacityBytes, zone, publicKey} is required.");
+            throw new BadRequest("A body {url, capacityBytes, zone, publicKey, proof} is required.");
         }
-        if (body.url() == null || !isServiceUrl(body.url())) {
-            throw new BadRequest("url must be an absolute http(s) URL with a host and no query or fragment.");
+        if (body.url() == null || !isServiceUrl(body.url(), config.allowHttpNodes())) {
+            throw new BadRequest("url must be an absolute https URL with a host and no query or fragment.");
         }
         if (body.capacityBytes() == null || body.capacityBytes() <= 0) {
             throw new BadRequest("capacityBytes must be a positive number of bytes.");
@@ -31,9 +38,31 @@ final class NodeRules {
         if (body.zone() == null || !ZONE.matcher(body.zone()).matches()) {
             throw new BadRequest("zone must match " + ZONE.pattern() + ".");
         }
+        if (!config.zones().contains("*") && !config.zones().contains(body.zone())) {
+            throw new BadRequest("zone must be one of " + new java.util.TreeSet<>(config.zones()) + ".");
+        }
         ECPublicKey key = EcJwk.parse(body.publicKey());
-        return new NodeApi.RegisterNodeRequest(stripSlash(body.url()), body.capacityBytes(), body.zone(),
-                EcJwk.publicJwk(key));
+        String url = stripSlash(body.url());
+        try {
+            NodeProofs.verify(body.proof(), NodeProofs.REGISTER, url, key, java.time.Instant.now(), config.proofWindow());
+        } catch (NodeProofs.InvalidProof e) {
+            throw new Forbidden("Registration refused: " + e.getMessage() + ".");
+        }
+        long capacity = Math.min(body.capacityBytes(), config.maxCapacity().asLongValue());
+        return new NodeApi.RegisterNodeRequest(url, capacity, body.zone(), EcJwk.publicJwk(key), body.proof());
+    }
+
+    /** 403 unless the heartbeat's proof is for {@code nodeId} and verifies with the key the node registered. */
+    static void requireProof(NodeApi.HeartbeatRequest beat, UUID nodeId, String storedKey, TrackerConfig config) {
+        if (storedKey == null) {
+            throw new Forbidden("Node " + nodeId + " has no registered key; register again.");
+        }
+        try {
+            NodeProofs.verify(beat.proof(), NodeProofs.HEARTBEAT, nodeId.toString(), EcJwk.parse(jwk(storedKey)),
+                    java.time.Instant.now(), config.proofWindow());
+        } catch (NodeProofs.InvalidProof e) {
+            throw new Forbidden("Heartbeat refused: " + e.getMessage() + ".");
+        }
     }
 
     /** A stored key as JSON members again. */
@@ -74,10 +103,10 @@ final class NodeRules {
         }
     }
 
-    private static boolean isServiceUrl(String raw) {
+    private static boolean isServiceUrl(String raw, boolean allowHttp) {
         try {
             URI uri = new URI(raw);
-            return uri.isAbsolute() && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+            return uri.isAbsolute() && ("https".equals(uri.getScheme()) || allowHttp && "http".equals(uri.getScheme()))
                     && uri.getHost() != null && uri.getQuery() == null && uri.getFragment() == null
                     && uri.getUserInfo() == null;
         } catch (java.net.URISyntaxException e) {

@@ -4,6 +4,7 @@ import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.outbox.Outbox;
+import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.reactive.Sequence;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -46,8 +47,11 @@ public class NodeService {
 
     /**
      * Registers a node by URL; the same URL again (a restarted peer) keeps its node id, takes the
-     * zone, capacity and public key it sends now, counts as a fresh heartbeat and brings a DOWN
-     * node back UP (a REMOVED one too: it joins again, holding nothing counted on).
+     * zone and capacity it sends now, counts as a fresh heartbeat and brings a DOWN node back UP
+     * (a REMOVED one too: it joins again, holding nothing counted on). The URL stays bound to the
+     * key it first registered with: another key is refused (409) unless the node was REMOVED, so
+     * nobody who is not that node can take its URL over. The request's proof was checked against
+     * the key it carries ({@link NodeRules#validate}).
      */
     @WithTransaction
     public Uni<Registered> register(NodeApi.RegisterNodeRequest request, String actor, String clientAddress) {
@@ -67,6 +71,12 @@ public class NodeService {
                         .flatMap(node -> {
                             boolean created = inserted == 1;
                             NodeState previous = node.state;
+                            if (!created && node.publicKey != null && previous != NodeState.REMOVED
+                                    && !sameKey(node.publicKey, key)) {
+                                throw new Conflict("Node " + node.nodeId + " at this URL registered another key. "
+                                        + "A node keeps its key; an admin drains a node whose key is lost, and once it "
+                                        + "is removed it may join with a new one.").with("nodeId", node.nodeId.toString());
+                            }
                             if (!created) {
                                 node.zone = request.zone();
                                 node.capacityBytes = request.capacityBytes();
@@ -86,13 +96,18 @@ public class NodeService {
                         }));
     }
 
-    /** Records a heartbeat; a DOWN node comes back UP. Unknown node: 404 (the peer re-registers). */
+    /**
+     * Records a heartbeat signed with the node's registered key (403 otherwise, so no node can
+     * keep another alive or report for it); a DOWN node comes back UP. Unknown node: 404 (the peer
+     * re-registers).
+     */
     @WithTransaction
     public Uni<Node> heartbeat(UUID nodeId, NodeApi.HeartbeatRequest beat, String actor) {
         return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
             if (node == null) {
                 throw new NotFound("No node " + nodeId + "; register again.");
             }
+            NodeRules.requireProof(beat, nodeId, node.publicKey, config);
             Instant now = now();
             node.usedBytes = beat.usedBytes();
             node.chunkCount = beat.chunkCount();
@@ -183,6 +198,14 @@ public class NodeService {
                                         NodeState.UP, SYSTEM, null)).replaceWith(silent.size());
                             });
                 });
+    }
+
+    /** Whether two stored P-256 JWKs are the same key (by their coordinates). */
+    private static boolean sameKey(String storedJson, String offeredJson) {
+        Map<String, Object> stored = NodeRules.jwk(storedJson);
+        Map<String, Object> offered = NodeRules.jwk(offeredJson);
+        return java.util.Objects.equals(stored.get("x"), offered.get("x"))
+                && java.util.Objects.equals(stored.get("y"), offered.get("y"));
     }
 
     private Uni<Void> record(String type, Node node, NodeState previous, String actor, String clientAddress) {

@@ -19,6 +19,22 @@ public interface TrackerConfig {
     @WithDefault("2s")
     Duration livenessCheckInterval();
 
+    /** How far from the tracker's clock a node's signed proof (registration, heartbeat) may be. */
+    @WithDefault("300s")
+    Duration proofWindow();
+
+    /** The largest capacity a node may claim; a larger claim is capped to it (placement weighs by it). */
+    @WithDefault("64T")
+    io.quarkus.runtime.configuration.MemorySize maxCapacity();
+
+    /** The zones nodes may name (comma-separated); {@code *}: any zone that is a valid name. */
+    @WithDefault("*")
+    java.util.Set<String> zones();
+
+    /** Accept {@code http://} node URLs (tests and development only; nodes serve HTTPS everywhere else). */
+    @WithDefault("false")
+    boolean allowHttpNodes();
+
     default Duration downAfter() {
         return heartbeatInterval().multipliedBy(missedHeartbeats());
     }

@@ -20,6 +20,7 @@ import io.restassured.http.ContentType;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import io.p2pfs.common.chunks.NodeProofs;
 import io.p2pfs.common.keys.EcJwk;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPublicKey;
@@ -45,37 +46,63 @@ class NodeResourceTests {
         return "https://peer-" + UUID.randomUUID().toString().substring(0, 8) + ".test:8451";
     }
 
-    /** A node's public key as a JWK, the way a peer sends it. */
-    static Map<String, Object> nodeKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            return EcJwk.publicJwk((ECPublicKey) generator.generateKeyPair().getPublic());
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+    /** A node's key pair, as a peer keeps it: the public key as a JWK and proofs signed with the private one. */
+    record TestNode(java.security.KeyPair pair, Map<String, Object> jwk) {
+
+        static TestNode create() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+                generator.initialize(new ECGenParameterSpec("secp256r1"));
+                java.security.KeyPair pair = generator.generateKeyPair();
+                return new TestNode(pair, EcJwk.publicJwk((ECPublicKey) pair.getPublic()));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String proof(String purpose, String subject, java.time.Instant at) {
+            return NodeProofs.sign(purpose, subject, at, pair.getPrivate(), (String) jwk.get("kid"));
+        }
+
+        /** A registration body for {@code url}, proven with this key. */
+        Map<String, Object> registration(String url, String zone) {
+            Map<String, Object> body = new HashMap<>();
+            body.put("url", url);
+            body.put("capacityBytes", 1073741824L);
+            body.put("zone", zone);
+            body.put("publicKey", jwk);
+            body.put("proof", proof(NodeProofs.REGISTER, url.endsWith("/") ? url.substring(0, url.length() - 1) : url,
+                    java.time.Instant.now()));
+            return body;
+        }
+
+        Map<String, Object> beat(String nodeId, long usedBytes, long chunkCount) {
+            return Map.of("usedBytes", usedBytes, "chunkCount", chunkCount,
+                    "proof", proof(NodeProofs.HEARTBEAT, nodeId, java.time.Instant.now()));
         }
     }
 
-    static Map<String, Object> registration(String url, String zone, Map<String, Object> key) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("url", url);
-        body.put("capacityBytes", 1073741824L);
-        body.put("zone", zone);
-        body.put("publicKey", key);
-        return body;
-    }
+    /** The key each node registered here holds. */
+    private static final Map<String, TestNode> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String register(String url, String zone) {
-        return given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(url, zone, nodeKey()))
+        TestNode node = TestNode.create();
+        String nodeId = given().auth().oauth2(NODE).contentType(ContentType.JSON).body(node.registration(url, zone))
                 .post("/api/v1/nodes").then().statusCode(201)
                 .body("state", equalTo("UP")).body("heartbeatIntervalSeconds", equalTo(1))
                 .body("missedHeartbeatsAllowed", equalTo(2))
                 .extract().path("nodeId");
+        KEYS.put(nodeId, node);
+        return nodeId;
+    }
+
+    private static io.restassured.response.Response beat(String nodeId, long used, long count) {
+        return given().auth().oauth2(NODE).contentType(ContentType.JSON).body(KEYS.get(nodeId).beat(nodeId, used, count))
+                .put("/api/v1/nodes/" + nodeId + "/heartbeat");
     }
 
     private static void heartbeat(String nodeId) {
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1024,\"chunkCount\":3}")
-                .put("/api/v1/nodes/" + nodeId + "/heartbeat").then().statusCode(200);
+        beat(nodeId, 1024, 3).then().statusCode(200);
     }
 
     private static List<JsonNode> nodeEvents(String nodeId, String type) {
@@ -84,35 +111,109 @@ class NodeResourceTests {
     }
 
     @Test
-    void registeringTheSameUrlAgainKeepsTheNodeIdAndTakesItsNewKey() {
+    void registeringTheSameUrlAgainWithItsKeyKeepsTheNodeIdAndTakesItsZoneAndCapacity() {
         String url = peerUrl();
         String first = register(url, "z1");
-        Map<String, Object> newKey = nodeKey();
-        Map<String, Object> again = registration(url + "/", "z2", newKey);
+        TestNode node = KEYS.get(first);
+        Map<String, Object> again = node.registration(url + "/", "z2");
         again.put("capacityBytes", 2048);
         given().auth().oauth2(NODE).contentType(ContentType.JSON).body(again)
                 .post("/api/v1/nodes").then().statusCode(200).body("nodeId", equalTo(first));
         given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + first)
                 .then().statusCode(200).body("zone", equalTo("z2")).body("capacityBytes", equalTo(2048))
-                .body("publicKey.kid", equalTo(newKey.get("kid"))).body("publicKey.x", equalTo(newKey.get("x")));
+                .body("publicKey.kid", equalTo(node.jwk().get("kid"))).body("publicKey.x", equalTo(node.jwk().get("x")));
         Awaitility.await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertEquals(2, nodeEvents(first, "node.registered").size()));
         JsonNode latest = nodeEvents(first, "node.registered").get(1).path("data").path("details").path("publicKey");
-        assertEquals(newKey.get("x"), latest.path("x").asText());
-        assertEquals(newKey.get("y"), latest.path("y").asText());
+        assertEquals(node.jwk().get("x"), latest.path("x").asText());
+        assertEquals(node.jwk().get("y"), latest.path("y").asText());
         assertFalse(latest.has("d"));
     }
 
     @Test
-    void aRegistrationWithoutAUsablePublicKeyIsRefused() {
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(peerUrl(), "z1", null))
-                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
-        Map<String, Object> withPrivate = new HashMap<>(nodeKey());
-        withPrivate.put("d", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I");
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(peerUrl(), "z1", withPrivate))
-                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+    void aNodeCannotTakeAnotherNodesUrlOrRegisterWithoutProvingItsKey() {
+        String url = peerUrl();
+        String victim = register(url, "z1");
+        TestNode mallory = TestNode.create();
+        // Another key over a live node's URL: refused, the node keeps its key.
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(mallory.registration(url, "z3"))
+                .post("/api/v1/nodes").then().statusCode(409).contentType("application/problem+json")
+                .body("nodeId", equalTo(victim));
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + victim).then().statusCode(200).body("zone", equalTo("z1"))
+                .body("publicKey.x", equalTo(KEYS.get(victim).jwk().get("x")));
+        // No proof, a proof for another URL, one signed by another key, a stale one: 403, nothing registered.
+        String fresh = peerUrl();
+        Map<String, Object> none = mallory.registration(fresh, "z1");
+        none.remove("proof");
+        Map<String, Object> otherUrl = mallory.registration(fresh, "z1");
+        otherUrl.put("proof", mallory.proof(NodeProofs.REGISTER, url, java.time.Instant.now()));
+        Map<String, Object> otherKey = mallory.registration(fresh, "z1");
+        otherKey.put("proof", TestNode.create().proof(NodeProofs.REGISTER, fresh, java.time.Instant.now()));
+        Map<String, Object> stale = mallory.registration(fresh, "z1");
+        stale.put("proof", mallory.proof(NodeProofs.REGISTER, fresh, java.time.Instant.now().minusSeconds(900)));
+        Map<String, Object> heartbeatProof = mallory.registration(fresh, "z1");
+        heartbeatProof.put("proof", mallory.proof(NodeProofs.HEARTBEAT, fresh, java.time.Instant.now()));
+        for (Map<String, Object> body : List.of(none, otherUrl, otherKey, stale, heartbeatProof)) {
+            given().auth().oauth2(NODE).contentType(ContentType.JSON).body(body).post("/api/v1/nodes").then()
+                    .statusCode(403).contentType("application/problem+json");
+        }
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes").then().statusCode(200)
+                .body("url", not(hasItem(fresh)));
+    }
+
+    @Test
+    void aNodeCannotHeartbeatForAnother() {
+        String victim = register(peerUrl(), "z1");
+        String mallory = register(peerUrl(), "z2");
+        TestNode mallorysKey = KEYS.get(mallory);
+        // Signed with another node's key, or for another node, or not at all: 403.
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(mallorysKey.beat(victim, 1, 1))
+                .put("/api/v1/nodes/" + victim + "/heartbeat").then().statusCode(403);
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(mallorysKey.beat(mallory, 1, 1))
+                .put("/api/v1/nodes/" + victim + "/heartbeat").then().statusCode(403);
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1,\"chunkCount\":1}")
+                .put("/api/v1/nodes/" + victim + "/heartbeat").then().statusCode(403);
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + victim).then().statusCode(200).body("usedBytes",
+                equalTo(0));
+        // Its own key keeps it alive; a victim that cannot is marked down.
+        beat(victim, 7, 1).then().statusCode(200);
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + victim).then().statusCode(200).body("usedBytes",
+                equalTo(7));
+    }
+
+    @Test
+    void nodeUrlsAreHttpsCapacityClaimsAreCappedAndZonesAreTheConfiguredOnes() {
+        TestNode node = TestNode.create();
         given().auth().oauth2(NODE).contentType(ContentType.JSON)
-                .body(registration(peerUrl(), "z1", Map.of("kty", "RSA", "n", "AQAB", "e", "AQAB")))
+                .body(node.registration("http://peer-" + UUID.randomUUID().toString().substring(0, 8) + ".test:8451", "z1"))
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(node.registration(peerUrl(), "z9"))
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        Map<String, Object> huge = node.registration(peerUrl(), "z1");
+        huge.put("capacityBytes", Long.MAX_VALUE);
+        String nodeId = given().auth().oauth2(NODE).contentType(ContentType.JSON).body(huge).post("/api/v1/nodes")
+                .then().statusCode(201).extract().path("nodeId");
+        // The test profile caps claims at 1 TiB.
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + nodeId).then().statusCode(200)
+                .body("capacityBytes", equalTo(1L << 40));
+    }
+
+    @Test
+    void aRegistrationWithoutAUsablePublicKeyIsRefused() {
+        TestNode node = TestNode.create();
+        Map<String, Object> noKey = node.registration(peerUrl(), "z1");
+        noKey.remove("publicKey");
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(noKey)
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        Map<String, Object> withPrivate = node.registration(peerUrl(), "z1");
+        Map<String, Object> key = new HashMap<>(node.jwk());
+        key.put("d", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I");
+        withPrivate.put("publicKey", key);
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(withPrivate)
+                .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
+        Map<String, Object> rsa = node.registration(peerUrl(), "z1");
+        rsa.put("publicKey", Map.of("kty", "RSA", "n", "AQAB", "e", "AQAB"));
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(rsa)
                 .post("/api/v1/nodes").then().statusCode(400).contentType("application/problem+json");
     }
 
@@ -128,9 +229,7 @@ class NodeResourceTests {
         given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=DOWN")
                 .then().statusCode(200).body("nodeId", hasItem(nodeId));
 
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":10,\"chunkCount\":1}")
-                .put("/api/v1/nodes/" + nodeId + "/heartbeat")
-                .then().statusCode(200).body("state", equalTo("UP"));
+        beat(nodeId, 10, 1).then().statusCode(200).body("state", equalTo("UP"));
         given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=UP")
                 .then().statusCode(200).body("nodeId", hasItem(nodeId));
         Awaitility.await().atMost(Duration.ofSeconds(20))
@@ -173,9 +272,7 @@ class NodeResourceTests {
         String nodeId = register(peerUrl(), "z1");
         given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId)
                 .then().statusCode(200).body("state", equalTo("DRAINING"));
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1,\"chunkCount\":1}")
-                .put("/api/v1/nodes/" + nodeId + "/heartbeat")
-                .then().statusCode(200).body("state", equalTo("DRAINING"));
+        beat(nodeId, 1, 1).then().statusCode(200).body("state", equalTo("DRAINING"));
         given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=up")
                 .then().statusCode(200).body("nodeId", not(hasItem(nodeId)));
         Awaitility.await().atMost(Duration.ofSeconds(20))
@@ -198,11 +295,11 @@ class NodeResourceTests {
         given().auth().oauth2(ADMIN).get("/api/v1/nodes/" + other).then().body("state", equalTo("DRAINING"));
         given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=removed").then().statusCode(200)
                 .body("nodeId", hasItem(nodeId));
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body("{\"usedBytes\":1,\"chunkCount\":1}")
-                .put("/api/v1/nodes/" + nodeId + "/heartbeat").then().statusCode(200).body("state", equalTo("REMOVED"));
+        beat(nodeId, 1, 1).then().statusCode(200).body("state", equalTo("REMOVED"));
         given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId).then().statusCode(200)
                 .body("state", equalTo("REMOVED"));
-        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(registration(url, "z2", nodeKey()))
+        // Removed, it may join again, even with a new key (its old one may be what was lost).
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(TestNode.create().registration(url, "z2"))
                 .post("/api/v1/nodes").then().statusCode(200).body("nodeId", equalTo(nodeId))
                 .body("state", equalTo("UP"));
     }
