@@ -92,6 +92,10 @@ public final class SettingsChecks {
             required.add(new Required("quarkus.oidc.auth-server-url", Set.of("QUARKUS_OIDC_AUTH_SERVER_URL"),
                     "bearer tokens need the issuer, which has no prod default"));
         }
+        if (prod.containsKey("quarkus.oidc-client.client-id") && !prod.containsKey("quarkus.oidc-client.auth-server-url")) {
+            required.add(new Required("quarkus.oidc-client.auth-server-url", Set.of("QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL"),
+                    "the service logs in as a client and its issuer has no prod default"));
+        }
         if (prod.containsKey("quarkus.oidc-client.client-id") && !prod.containsKey("quarkus.oidc-client.credentials.secret")) {
             required.add(new Required("quarkus.oidc-client.credentials.secret",
                     Set.of("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET"), "the service logs in as a client and has no secret"));
