@@ -210,8 +210,11 @@ public class NamespaceService {
             throw new Conflict("/ is a directory.");
         }
         java.util.Set<String> tokens = locks.presentedTokens();
-        // Locked as it is first read: the session must not hold the entry unlocked beforehand.
-        return namespace.requireDir(path.parent()).flatMap(parent -> namespace.childForUpdate(parent.entryId,
+        // Locked as it is first read: the session must not hold the entry unlocked beforehand. The directory's
+        // READ is checked first, so that whether the file exists is said only to those who may see it.
+        return acls.requireChain(path.parent(), caller, Permission.READ, "restore")
+                .flatMap(dirs -> namespace.requireDir(path.parent()))
+                .flatMap(parent -> namespace.childForUpdate(parent.entryId,
                 path.name())).flatMap(entry -> {
                     if (entry == null) {
                         throw new NotFound("Nothing at " + path + ".");
