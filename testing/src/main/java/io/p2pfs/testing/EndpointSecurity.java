@@ -57,6 +57,23 @@ public final class EndpointSecurity {
         return new Scan(endpoints, undeclared);
     }
 
+    /**
+     * Fails unless endpoints were found below {@code basePackage}, each declares who may call it,
+     * and the service denies any that would not.
+     */
+    public static void requireEveryEndpointDeclared(String basePackage) {
+        Scan scan = scan(basePackage);
+        if (scan.endpoints().isEmpty()) {
+            throw new AssertionError("no endpoints found below " + basePackage + " to check");
+        }
+        if (!scan.undeclared().isEmpty()) {
+            throw new AssertionError("endpoints without a security annotation: " + scan.undeclared());
+        }
+        if (!deniesUnannotated()) {
+            throw new AssertionError("application.properties must set quarkus.security.jaxrs.deny-unannotated-endpoints=true");
+        }
+    }
+
     /** Whether the service's own {@code application.properties} denies endpoints without a declaration. */
     public static boolean deniesUnannotated() {
         try (InputStream in = EndpointSecurity.class.getClassLoader().getResourceAsStream("application.properties")) {
