@@ -338,7 +338,7 @@ def command_line():
         expect("p2pfs ls -l shows the file's size", (status, [e.get("size") for e in json.loads(out)]),
                (0, [len(content)]))
         status, _, _ = p2pfs(bob, "get", base + "/report.bin", "copy.bin")
-        expect("bob's get of alice's private file exits 3", status, 3)
+        expect("bob's get of alice's private file exits 4 (to him it is not there)", status, 4)
         p2pfs(alice, "share", base, "bob", "read,download,write", check="p2pfs share with bob")
         p2pfs(bob, "get", base + "/report.bin", "copy.bin", check="bob's get after the share")
         with open(os.path.join(bob, "copy.bin"), "rb") as copy:
