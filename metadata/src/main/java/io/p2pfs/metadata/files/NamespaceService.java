@@ -212,8 +212,13 @@ public class NamespaceService {
         java.util.Set<String> tokens = locks.presentedTokens();
         // Locked as it is first read: the session must not hold the entry unlocked beforehand. The directory's
         // READ is checked first, so that whether the file exists is said only to those who may see it.
-        return acls.requireChain(path.parent(), caller, Permission.READ, "restore")
-                .flatMap(dirs -> namespace.requireDir(path.parent()))
+        return acls.requireChain(path.parent(), caller, Permission.READ, "restore").map(dirs -> {
+                    Entry parent = dirs.get(dirs.size() - 1);
+                    if (!parent.isDir()) {
+                        throw new Conflict(path.parent() + " is a file, not a directory.");
+                    }
+                    return parent;
+                })
                 .flatMap(parent -> namespace.childForUpdate(parent.entryId,
                 path.name())).flatMap(entry -> {
                     if (entry == null) {

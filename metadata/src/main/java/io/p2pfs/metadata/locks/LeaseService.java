@@ -15,7 +15,6 @@ import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.Entry;
-import io.p2pfs.metadata.namespace.Namespace;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -39,18 +38,16 @@ import java.util.Set;
 public class LeaseService {
 
     private final PathEntries entries;
-    private final Namespace namespace;
     private final Outbox outbox;
     private final LockDenials denials;
     private final LocksConfig config;
 
     private final AclService acls;
 
-    public LeaseService(PathEntries entries, Namespace namespace, Outbox outbox, LockDenials denials, LocksConfig config,
+    public LeaseService(PathEntries entries, Outbox outbox, LockDenials denials, LocksConfig config,
             AclService acls) {
         this.acls = acls;
         this.entries = entries;
-        this.namespace = namespace;
         this.outbox = outbox;
         this.denials = denials;
         this.config = config;
@@ -94,7 +91,8 @@ public class LeaseService {
     @WithTransaction
     public Uni<LockApi.Renewed> renew(FsPath path, Set<String> tokens, LockApi.RenewRequest request, Caller caller) {
         Integer wanted = request == null ? null : request.ttlSeconds();
-        return acls.requireChain(path, caller, Permission.WRITE, "renew lock").flatMap(chain -> held(path, tokens, caller))
+        return acls.requireChain(path, caller, Permission.WRITE, "renew lock").flatMap(chain -> held(chain, path, tokens,
+                caller))
                 .flatMap(lease -> PathEntries.databaseNow().flatMap(now -> {
             lease.ttlSeconds = ttl(wanted, lease.ttlSeconds);
             lease.expiresAt = now.plusSeconds(lease.ttlSeconds);
@@ -110,8 +108,8 @@ public class LeaseService {
      */
     @WithTransaction
     public Uni<Void> release(FsPath path, Set<String> tokens, Caller caller) {
-        return acls.requireChain(path, caller, Permission.READ, "release lock").flatMap(chain -> held(path, tokens,
-                caller)).flatMap(lease -> lease.delete()
+        return acls.requireChain(path, caller, Permission.READ, "release lock").flatMap(chain -> held(chain, path,
+                tokens, caller)).flatMap(lease -> lease.delete()
                 .flatMap(v -> record(EventTypes.LOCK_RELEASED, path.toString(), lease, caller.id())))
                 .replaceWithVoid();
     }
@@ -157,20 +155,13 @@ public class LeaseService {
 
     private Uni<List<LockApi.LockInfo>> describe(List<Lease> live, Caller caller) {
         List<LockApi.LockInfo> out = new ArrayList<>();
-        return Sequence.forEach(live, lease -> entries.pathOf(lease.entryId).flatMap(p -> {
-            FsPath path;
-            try {
-                path = FsPath.parse(p);
-            } catch (BadRequest unspellable) {
-                // A name stored before the naming rules refused it cannot be resolved again: shown to no one.
-                return Uni.createFrom().voidItem();
-            }
-            return namespace.chain(path).flatMap(chain -> acls.held(chain, caller)).invoke(held -> {
-                if (held.contains(Permission.READ)) {
-                    out.add(new LockApi.LockInfo(p, lease.mode, lease.ownerId, lease.acquiredAt, lease.expiresAt));
-                }
-            }).replaceWithVoid();
-        })).replaceWith(out);
+        return Sequence.forEach(live, lease -> entries.chainOf(lease.entryId).flatMap(chain -> acls.held(chain, caller)
+                .invoke(held -> {
+                    if (held.contains(Permission.READ)) {
+                        out.add(new LockApi.LockInfo(entries.pathOf(chain), lease.mode, lease.ownerId,
+                                lease.acquiredAt, lease.expiresAt));
+                    }
+                }))).replaceWith(out);
     }
 
     /**
@@ -189,28 +180,21 @@ public class LeaseService {
                         .flatMap(event -> lease.delete())).replaceWith(expired.size()));
     }
 
-    /** The live lock on exactly {@code path} that the caller holds with one of {@code tokens}; 412 if none. */
-    private Uni<Lease> held(FsPath path, Set<String> tokens, Caller caller) {
+    /**
+     * The live lock on exactly {@code path} (whose checked {@code chain} is given) that the caller
+     * holds with one of {@code tokens}; 412 if none.
+     */
+    private Uni<Lease> held(List<Entry> chain, FsPath path, Set<String> tokens, Caller caller) {
         if (tokens.isEmpty()) {
             throw new BadRequest("The Lock-Token header must name the lock.");
         }
         List<byte[]> presented = tokens.stream().map(LockTokens::hash).toList();
-        return target(path).flatMap(chain -> PathEntries.databaseNow().flatMap(now -> Lease.<Lease>find(
+        return PathEntries.databaseNow().flatMap(now -> Lease.<Lease>find(
                 "entryId = ?1 and ownerId = ?2 and expiresAt > ?3", chain.get(chain.size() - 1).entryId,
-                caller.id(), now).withLock(LockModeType.PESSIMISTIC_WRITE).list()))
+                caller.id(), now).withLock(LockModeType.PESSIMISTIC_WRITE).list())
                 .map(mine -> mine.stream().filter(l -> l.heldBy(caller.id(), presented)).findFirst()
                         .orElseThrow(() -> new PreconditionFailed("No live lock of yours on " + path
                                 + " has this Lock-Token (it may have expired).")));
-    }
-
-    /** The entries from the root to {@code path}; 404 unless the path exists. */
-    private Uni<List<Entry>> target(FsPath path) {
-        return namespace.chain(path).map(chain -> {
-            if (chain.size() != path.segments().size() + 1) {
-                throw new NotFound("Nothing at " + path + ".");
-            }
-            return chain;
-        });
     }
 
     private static Uni<List<Lease>> overlapping(List<Entry> chain, String entryPath, Instant now) {

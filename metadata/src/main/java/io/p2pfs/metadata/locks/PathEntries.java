@@ -24,15 +24,24 @@ public class PathEntries {
 
     /** The path of an entry, rebuilt from its ancestors' sealed names. */
     public Uni<String> pathOf(long entryId) {
+        return chainOf(entryId).map(this::pathOf);
+    }
+
+    /** The path of the last of {@code rootFirst}, the entries from the root down. */
+    public String pathOf(List<Entry> rootFirst) {
+        return rootFirst.stream().filter(e -> e.parentId != null).map(namespace::nameOf)
+                .collect(Collectors.joining("/", "/", ""));
+    }
+
+    /** The entries from the root down to {@code entryId}, in one query. */
+    public Uni<List<Entry>> chainOf(long entryId) {
         return Panache.getSession().flatMap(session -> session.createNativeQuery(
                 "WITH RECURSIVE up(entry_id, parent_id, depth) AS ("
                         + "SELECT entry_id, parent_id, 0 FROM entries WHERE entry_id = :id "
                         + "UNION ALL SELECT e.entry_id, e.parent_id, up.depth + 1 FROM entries e "
                         + "JOIN up ON e.entry_id = up.parent_id) "
                         + "SELECT e.* FROM entries e JOIN up ON up.entry_id = e.entry_id ORDER BY up.depth DESC",
-                Entry.class).setParameter("id", entryId).getResultList())
-                .map(rootFirst -> rootFirst.stream().filter(e -> e.parentId != null).map(namespace::nameOf)
-                        .collect(Collectors.joining("/", "/", "")));
+                Entry.class).setParameter("id", entryId).getResultList());
     }
 
     /** Now, by the database's clock (microseconds), in the current transaction. */
