@@ -1,6 +1,5 @@
 package io.p2pfs.common.outbox;
 
-import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.common.problem.DenialRecorder;
@@ -24,9 +23,7 @@ public class OutboxDenialRecorder implements DenialRecorder {
 
     @Override
     public void denied(Denial denial) {
-        AuditData data = new AuditData(denial.actor(), EventTypes.ACCESS_DENIED, denial.resource(),
-                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, denial.details());
-        String key = denial.actor() != null ? denial.actor() : "anonymous@" + denial.clientAddress();
-        events.record(Topics.ACCESS, key, EventTypes.ACCESS_DENIED, denial.resource(), data);
+        events.record(Topics.ACCESS, denial.eventKey(), EventTypes.ACCESS_DENIED, denial.resource(),
+                denial.auditData());
     }
 }

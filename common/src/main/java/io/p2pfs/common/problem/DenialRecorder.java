@@ -31,6 +31,18 @@ public interface DenialRecorder {
             return new Denial(status, reason, actor, method, url, clientAddress, path, permission, n);
         }
 
+        /** Its {@code access.denied} event's data, the same from every service. */
+        public io.p2pfs.common.events.AuditData auditData() {
+            return new io.p2pfs.common.events.AuditData(actor, io.p2pfs.common.events.EventTypes.ACCESS_DENIED,
+                    resource(), io.p2pfs.common.events.AuditData.Outcome.DENIED, reason, clientAddress, null,
+                    details());
+        }
+
+        /** The record key of its event: the actor, or the client for anonymous callers. */
+        public String eventKey() {
+            return actor != null ? actor : "anonymous@" + clientAddress;
+        }
+
         /** The details of its audit record: status, method, URL, and the permission and count when known. */
         public java.util.Map<String, Object> details() {
             java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package io.p2pfs.peer.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.p2pfs.common.events.AuditData;
 import io.p2pfs.common.events.CloudEvent;
 import io.p2pfs.common.events.EventTypes;
 import io.p2pfs.common.events.Topics;
@@ -41,11 +40,9 @@ public class DenialPublisher implements DenialRecorder {
 
     @Override
     public void denied(Denial denial) {
-        AuditData data = new AuditData(denial.actor(), EventTypes.ACCESS_DENIED, denial.resource(),
-                AuditData.Outcome.DENIED, denial.reason(), denial.clientAddress(), null, denial.details());
         CloudEvent event = CloudEvent.of(ConfirmationPublisher.SOURCE, EventTypes.ACCESS_DENIED, denial.resource(),
-                json.valueToTree(data));
-        String key = denial.actor() != null ? denial.actor() : "anonymous@" + denial.clientAddress();
+                json.valueToTree(denial.auditData()));
+        String key = denial.eventKey();
         try {
             sender.execute(() -> {
                 try {
