@@ -136,8 +136,8 @@ public final class FastCdc {
     }
 
     /**
-     * The gear table of a key: entry {@code i} is the first 8 bytes of
-     * {@code HMAC-SHA256(key, "p2pfs gear" || i)} (i as one byte). 256 MACs, once per upload.
+     * The gear table of a key: block {@code j} = {@code HMAC-SHA256(key, "p2pfs gear" || j)} (j as
+     * one byte) gives entries {@code 4j} to {@code 4j + 3}, eight bytes each. 64 MACs, once per upload.
      */
     public static long[] gear(SecretKey key) {
         try {
@@ -145,10 +145,10 @@ public final class FastCdc {
             mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
             byte[] label = "p2pfs gear".getBytes(StandardCharsets.US_ASCII);
             long[] table = new long[GEAR_ENTRIES];
-            for (int i = 0; i < table.length; i++) {
+            for (int block = 0; block < GEAR_ENTRIES / 4; block++) {
                 mac.update(label);
-                mac.update((byte) i);
-                table[i] = ByteBuffer.wrap(mac.doFinal()).getLong();
+                mac.update((byte) block);
+                ByteBuffer.wrap(mac.doFinal()).asLongBuffer().get(table, 4 * block, 4);
             }
             return table;
         } catch (GeneralSecurityException e) {
