@@ -261,27 +261,17 @@ class TrustBoundaryTests {
         String requested = holders.get(0);
         TestPeers.execute("UPDATE replicas SET state = 'PENDING' WHERE chunk_id = '" + chunk + "' AND node_id = '"
                 + requested + "'");
-        try (var peer = producer()) {
-            for (String node : List.of(forgedNode, requested)) {
-                var stored = io.p2pfs.common.events.CloudEvent.of("/p2pfs/peer-agent", "chunk.stored", "chunk:" + chunk,
-                        json.valueToTree(Map.of("chunkId", chunk, "nodeId", node, "size", content.length)));
-                peer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.CHUNK_CONFIRMATIONS, chunk,
-                        json.writeValueAsString(stored))).get(30, java.util.concurrent.TimeUnit.SECONDS);
-            }
+        List<String> events = new java.util.ArrayList<>();
+        for (String node : List.of(forgedNode, requested)) {
+            events.add(json.writeValueAsString(io.p2pfs.common.events.CloudEvent.of("/p2pfs/peer-agent", "chunk.stored",
+                    "chunk:" + chunk, json.valueToTree(Map.of("chunkId", chunk, "nodeId", node, "size", content.length)))));
         }
+        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk, events);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
                 + "WHERE chunk_id = '" + chunk + "' AND node_id = '" + requested + "' AND state = 'CONFIRMED'") == 1);
         assertEquals(0, TestPeers.count("SELECT count(*) FROM replicas WHERE node_id = '" + forgedNode + "'"),
                 "the unrequested confirmation made no replica");
         assertEquals(holders.size(), TestPeers.count("SELECT count(*) FROM replicas WHERE chunk_id = '" + chunk + "'"));
-    }
-
-    static org.apache.kafka.clients.producer.KafkaProducer<String, String> producer() {
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
-        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
-        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
-        return new org.apache.kafka.clients.producer.KafkaProducer<>(props);
     }
 
     @Test

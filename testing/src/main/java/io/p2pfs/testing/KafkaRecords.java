@@ -22,6 +22,28 @@ public final class KafkaRecords {
     private KafkaRecords() {
     }
 
+    /**
+     * Publishes {@code values} in order with one key, straight to the test broker, as any client
+     * that can reach it could (so on one partition, read in this order).
+     */
+    public static void publish(String topic, String key, List<String> values) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
+            for (String value : values) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value))
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
     /** Every record on the topic now (waits briefly for the topic to exist). */
     public static List<ConsumerRecord<String, String>> all(String topic) {
         Properties props = new Properties();
