@@ -186,7 +186,7 @@ class DirectDataPathTests {
         List<String> myChunks = chunkIds(DirectClients.of(USER), dir + "/same.bin");
         Uploader.Outcome theirs = upload(DirectClients.of(OTHER), otherDir + "/same.bin", content);
         List<String> theirChunks = chunkIds(DirectClients.of(OTHER), otherDir + "/same.bin");
-        assertEquals(mine.result().chunks(), theirs.result().chunks());
+        // Each writer cuts with a gear table of its own key, so even the chunk counts may differ.
         assertEquals(theirs.result().chunks(), theirs.result().chunksSent(), "nothing deduplicated across users");
         Set<String> shared = new HashSet<>(myChunks);
         shared.retainAll(theirChunks);
