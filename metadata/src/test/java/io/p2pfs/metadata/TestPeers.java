@@ -75,6 +75,28 @@ public final class TestPeers {
                     .resolve(chunkId);
         }
 
+        /**
+         * The proof this peer's own key gives for a chunk event in its name, as the peer itself
+         * would sign it (for events a test publishes in a real node's name).
+         */
+        public String chunkEventProof(String type, String chunkId) {
+            return chunkEventProof(type, chunkId, nodeId());
+        }
+
+        /** A proof signed with this peer's key that claims to be {@code claimedNodeId}'s. */
+        public String chunkEventProof(String type, String chunkId, String claimedNodeId) {
+            try {
+                var jwk = org.jose4j.jwk.PublicJsonWebKey.Factory
+                        .newPublicJwk(Files.readString(dataDir.resolve("node-key.jwk")));
+                return io.p2pfs.common.chunks.ChunkEventProofs.sign(type, chunkId, claimedNodeId, java.time.Instant.now(),
+                        jwk.getPrivateKey(), "test");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (org.jose4j.lang.JoseException e) {
+                throw new IllegalStateException("cannot read the key of peer " + url(), e);
+            }
+        }
+
         /** Every chunk file this peer holds. */
         public List<Path> chunkFiles() {
             try (Stream<Path> files = Files.walk(dataDir)) {
@@ -108,6 +130,12 @@ public final class TestPeers {
         }
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> upInMetadata() >= count);
         return wanted;
+    }
+
+    /** The started peer whose node id is {@code nodeId}. */
+    public static synchronized Peer withNodeId(String nodeId) {
+        return PEERS.stream().filter(peer -> peer.running() && peer.nodeId().equals(nodeId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no running test peer is node " + nodeId));
     }
 
     /** The peers among the first {@code count} whose disk holds {@code chunkId} (in store or quarantine). */

@@ -261,17 +261,78 @@ class TrustBoundaryTests {
         String requested = holders.get(0);
         TestPeers.execute("UPDATE replicas SET state = 'PENDING' WHERE chunk_id = '" + chunk + "' AND node_id = '"
                 + requested + "'");
-        List<String> events = new java.util.ArrayList<>();
-        for (String node : List.of(forgedNode, requested)) {
-            events.add(json.writeValueAsString(io.p2pfs.common.events.CloudEvent.of("/p2pfs/peer-agent", "chunk.stored",
-                    "chunk:" + chunk, json.valueToTree(Map.of("chunkId", chunk, "nodeId", node, "size", content.length)))));
-        }
+        List<String> events = List.of(chunkEvent("chunk.stored", chunk, forgedNode, null),
+                chunkEvent("chunk.stored", chunk, requested, TestPeers.withNodeId(requested).chunkEventProof("chunk.stored",
+                        chunk)));
         KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk, events);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
                 + "WHERE chunk_id = '" + chunk + "' AND node_id = '" + requested + "' AND state = 'CONFIRMED'") == 1);
         assertEquals(0, TestPeers.count("SELECT count(*) FROM replicas WHERE node_id = '" + forgedNode + "'"),
                 "the unrequested confirmation made no replica");
         assertEquals(holders.size(), TestPeers.count("SELECT count(*) FROM replicas WHERE chunk_id = '" + chunk + "'"));
+    }
+
+    @Test
+    void aChunkEventInAnotherNodesNameCountsForNothing() throws Exception {
+        String chunk = firstChunkOf(dir + "/named.bin", TestCalls.random(7000, 4));
+        String later = firstChunkOf(dir + "/later.bin", TestCalls.random(7000, 5));
+        List<String> holders = TestPeers.rows("SELECT CAST(node_id AS text) FROM replicas WHERE chunk_id = '" + chunk
+                + "' AND state = 'CONFIRMED' ORDER BY node_id");
+        String first = holders.get(0);
+        String second = holders.get(1);
+        String sentinelNode = TestPeers.rows("SELECT CAST(node_id AS text) FROM replicas WHERE chunk_id = '" + later
+                + "' AND state = 'CONFIRMED' ORDER BY node_id").get(0);
+        TestPeers.execute("UPDATE replicas SET state = 'PENDING' WHERE chunk_id = '" + chunk + "' AND node_id = '"
+                + first + "'");
+        TestPeers.execute("UPDATE replicas SET state = 'PENDING' WHERE chunk_id = '" + later + "' AND node_id = '"
+                + sentinelNode + "'");
+        TestPeers.Peer firstPeer = TestPeers.withNodeId(first);
+        TestPeers.Peer secondPeer = TestPeers.withNodeId(second);
+        // A node with the topic to itself speaks for another: the second confirms the first's
+        // pending copy; the first condemns, fails and deletes the second's copy; each signed with a
+        // key that is not the named node's, for another event, or not at all. A genuine confirmation
+        // of another chunk comes last, on the same partition: once it counts, the others were read.
+        List<String> events = List.of(
+                chunkEvent("chunk.stored", chunk, first, secondPeer.chunkEventProof("chunk.stored", chunk, first)),
+                chunkEvent("chunk.corrupt", chunk, second, null),
+                chunkEvent("chunk.placement-failed", chunk, second, secondPeer.chunkEventProof("chunk.stored", chunk)),
+                chunkEvent("chunk.deleted", chunk, second, firstPeer.chunkEventProof("chunk.deleted", chunk, second)),
+                chunkEvent("chunk.stored", later, sentinelNode,
+                        TestPeers.withNodeId(sentinelNode).chunkEventProof("chunk.stored", later)));
+        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk, events);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
+                + "WHERE chunk_id = '" + later + "' AND node_id = '" + sentinelNode + "' AND state = 'CONFIRMED'") == 1);
+        assertEquals(List.of("PENDING"), TestPeers.rows("SELECT state FROM replicas WHERE chunk_id = '" + chunk
+                + "' AND node_id = '" + first + "'"), "a confirmation signed by another node's key counted");
+        assertEquals(List.of("CONFIRMED"), TestPeers.rows("SELECT state FROM replicas WHERE chunk_id = '" + chunk
+                + "' AND node_id = '" + second + "'"), "another node condemned or deleted the second node's copy");
+        // The first node's own word still counts.
+        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk,
+                List.of(chunkEvent("chunk.stored", chunk, first, firstPeer.chunkEventProof("chunk.stored", chunk))));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
+                + "WHERE chunk_id = '" + chunk + "' AND node_id = '" + first + "' AND state = 'CONFIRMED'") == 1);
+    }
+
+    /** Uploads {@code content} to {@code file} and answers the id of its first chunk. */
+    private String firstChunkOf(String file, byte[] content) {
+        TestCalls.upload(ownerToken, file, content).then().statusCode(201);
+        String etag = given().auth().oauth2(ownerToken).get("/api/v1/stat" + file).then().statusCode(200).extract()
+                .path("etag");
+        return TestPeers.rows("SELECT chunk_id FROM version_chunks WHERE entry_id = "
+                + etag.replace("\"", "").split("\\.")[0] + " LIMIT 1").get(0);
+    }
+
+    private String chunkEvent(String type, String chunk, String node, String proof) throws Exception {
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("chunkId", chunk);
+        data.put("nodeId", node);
+        data.put("size", 1);
+        data.put("reason", "forged");
+        if (proof != null) {
+            data.put("proof", proof);
+        }
+        return json.writeValueAsString(io.p2pfs.common.events.CloudEvent.of("/p2pfs/peer-agent", type, "chunk:" + chunk,
+                json.valueToTree(data)));
     }
 
     @Test

@@ -4,7 +4,8 @@ package io.p2pfs.common.chunks;
  * The {@code data} of chunk events. Placement and delete requests go to
  * {@code p2pfs.chunks.placements} keyed by the target node id (so Kafka's default partitioner
  * puts all of a node's requests on one partition, the one that node reads); confirmations go to
- * {@code p2pfs.chunks.confirmations} keyed by chunk id.
+ * {@code p2pfs.chunks.confirmations} keyed by chunk id, each with the node's
+ * {@link ChunkEventProofs proof} added to its data.
  */
 public final class ChunkEvents {
 

@@ -86,6 +86,11 @@ class ReliableConsumerTests {
                 + "' AND node_id IN ('" + nodes.get(0) + "', '" + nodes.get(1) + "')");
         assertEquals(1, confirmed(chunk));
         double retriedBefore = retried(ConfirmationsConsumer.CHANNEL);
+        // Signed by the nodes' own keys, as they would (read while the database still answers).
+        java.util.Map<String, String> proofs = new java.util.HashMap<>();
+        for (String node : nodes) {
+            proofs.put(node, TestPeers.withNodeId(node).chunkEventProof(EventTypes.CHUNK_STORED, chunk));
+        }
 
         String database = ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class);
         try (Connection admin = TestPostgres.shared().connect("postgres"); Statement sql = admin.createStatement()) {
@@ -95,8 +100,11 @@ class ReliableConsumerTests {
             try {
                 try (KafkaProducer<String, String> peer = producer()) {
                     for (String node : nodes) {
+                        var data = (com.fasterxml.jackson.databind.node.ObjectNode) json
+                                .valueToTree(new ChunkEvents.Stored(chunk, node, content.length + 16));
+                        data.put("proof", proofs.get(node));
                         CloudEvent stored = CloudEvent.of("/p2pfs/peer-agent", EventTypes.CHUNK_STORED, "chunk:" + chunk,
-                                json.valueToTree(new ChunkEvents.Stored(chunk, node, content.length + 16)));
+                                data);
                         peer.send(new ProducerRecord<>(Topics.CHUNK_CONFIRMATIONS, chunk, json.writeValueAsString(stored)))
                                 .get(30, TimeUnit.SECONDS);
                     }

@@ -2,9 +2,12 @@ package io.p2pfs.peer.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.p2pfs.common.events.CloudEvent;
 import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.chunks.ChunkEventProofs;
 import io.p2pfs.common.kafka.KafkaClients;
+import io.p2pfs.peer.membership.NodeKey;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -19,7 +22,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code chunk.corrupt}, {@code chunk.placement-failed}) to {@code p2pfs.chunks.confirmations},
  * keyed by chunk id. The peer has no database for an outbox, so it sends straight to Kafka with
  * the idempotent producer and waits for the acknowledgement: a caller that commits a placement's
- * offset only after {@link #publish} returned never loses the confirmation.
+ * offset only after {@link #publish} returned never loses the confirmation. Each chunk event
+ * carries a {@link ChunkEventProofs proof} signed with this node's key, without which the metadata
+ * service does not count it.
  */
 @ApplicationScoped
 public class ConfirmationPublisher {
@@ -29,17 +34,23 @@ public class ConfirmationPublisher {
     private final KafkaProducer<String, String> producer;
     private final ObjectMapper json;
     private final Duration ackTimeout;
+    private final NodeKey key;
 
-    public ConfirmationPublisher(KafkaClients kafka, ObjectMapper json) {
+    public ConfirmationPublisher(KafkaClients kafka, ObjectMapper json, NodeKey key) {
         this.producer = new KafkaProducer<>(kafka.producer("p2pfs-peer-agent"));
         this.json = json;
+        this.key = key;
         this.ackTimeout = kafka.settings().deliveryTimeout().plusSeconds(5);
     }
 
-    /** Sends the event and blocks until the broker acknowledged it. */
+    /**
+     * Sends the chunk event, signed for the node its data names, and blocks until the broker
+     * acknowledged it.
+     */
     public void publish(String type, String chunkId, Object data) {
-        publish(Topics.CHUNK_CONFIRMATIONS, chunkId,
-                CloudEvent.of(SOURCE, type, "chunk:" + chunkId, json.valueToTree(data)));
+        ObjectNode signed = json.valueToTree(data);
+        signed.put(ChunkEventProofs.FIELD, key.chunkEventProof(type, chunkId, signed.path("nodeId").asText()));
+        publish(Topics.CHUNK_CONFIRMATIONS, chunkId, CloudEvent.of(SOURCE, type, "chunk:" + chunkId, signed));
     }
 
     /** Sends any event of this node and blocks until the broker acknowledged it (never on the event loop). */

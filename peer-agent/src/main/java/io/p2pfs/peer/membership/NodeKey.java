@@ -74,6 +74,11 @@ public class NodeKey {
         return io.p2pfs.common.chunks.NodeProofs.sign(purpose, subject, Instant.now(), privateKey, keyId);
     }
 
+    /** The proof that this node says the chunk event ({@link io.p2pfs.common.chunks.ChunkEventProofs}). */
+    public String chunkEventProof(String type, String chunkId, String nodeId) {
+        return io.p2pfs.common.chunks.ChunkEventProofs.sign(type, chunkId, nodeId, Instant.now(), privateKey, keyId);
+    }
+
     /** One page of this node's inventory, signed so that only this node can say what it holds. */
     public String inventoryReport(io.p2pfs.common.chunks.InventoryReports.Report report) {
         return io.p2pfs.common.chunks.InventoryReports.sign(report, privateKey, keyId);
