@@ -40,7 +40,7 @@ import picocli.CommandLine.Command;
             SharingCommands.Policy.class,
             LockCommands.Lock.class, LockCommands.Unlock.class, LockCommands.Locks.class,
             UsageCommand.class, AuditCommands.class,
-            AdminCommands.Nodes.class, AdminCommands.Drain.class, AdminCommands.Replication.class,
+            AdminCommands.Nodes.class, AdminCommands.Drain.class, AdminCommands.Quarantine.class, AdminCommands.Replication.class,
             AdminCommands.Keys.class,
             ConfigCommands.class, CompletionCommand.class},
         footerHeading = "%nExamples:%n",

@@ -375,6 +375,21 @@ public final class P2pfsClient implements AutoCloseable {
                 null, Map.of(), JsonNode.class, 200, 202);
     }
 
+    /**
+     * Quarantines a node (admins): nothing counts on its copies, its chunks are copied elsewhere at
+     * once, it gets no new ones, until {@link #releaseNode}.
+     */
+    public JsonNode quarantine(String nodeId, String reason) {
+        return http.call(HttpMethod.PUT, tracker("/api/v1/nodes/" + ServiceHttp.encodePath(nodeId).substring(1)
+                + "/quarantine"), Map.of("reason", reason), Map.of(), JsonNode.class, 200);
+    }
+
+    /** Ends a node's quarantine (admins): it is DOWN until its next heartbeat. */
+    public JsonNode releaseNode(String nodeId) {
+        return http.call(HttpMethod.DELETE, tracker("/api/v1/nodes/" + ServiceHttp.encodePath(nodeId).substring(1)
+                + "/quarantine"), null, Map.of(), JsonNode.class, 200);
+    }
+
     /** A search of the audit log; {@code filters}: q, actor, action, path, outcome, from, to, limit, cursor. */
     public JsonNode auditSearch(Map<String, String> filters) {
         return http.call(HttpMethod.GET, audit("/api/v1/audit" + ServiceHttp.query(filters)), null, Map.of(),

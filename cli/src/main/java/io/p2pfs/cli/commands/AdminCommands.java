@@ -59,6 +59,36 @@ public final class AdminCommands {
         }
     }
 
+    @Command(name = "quarantine", description = "Quarantine a storage node (admins): none of its copies count, its "
+            + "chunks are copied elsewhere at once and it gets no new ones until it is released.",
+            footerHeading = "%nExamples:%n", footer = {"  p2pfs quarantine 6f1c2a... --reason \"drops chunks\"",
+                    "  p2pfs quarantine --release 6f1c2a..."})
+    public static final class Quarantine extends CliCommand {
+        @Parameters(index = "0", paramLabel = "NODE")
+        String node;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why (required to quarantine; it is audited).")
+        String reason;
+
+        @Option(names = "--release", description = "End the node's quarantine instead (it is DOWN until it heartbeats).")
+        boolean release;
+
+        @Override
+        protected int execute() {
+            if (!release && (reason == null || reason.isBlank())) {
+                throw io.p2pfs.cli.CliFailure.usage("quarantine needs --reason TEXT (or --release)");
+            }
+            JsonNode answer = release ? client().releaseNode(node) : client().quarantine(node, reason);
+            if (jsonOutput()) {
+                printer().json(answer);
+            } else {
+                printer().line((release ? "released " : "quarantined ") + node + " (state "
+                        + answer.path("state").asText("?") + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+
     @Command(name = "replication", description = "Show how healthy replication is (admins and auditors): chunks "
             + "by live copies, the repair queue, drains and their progress, garbage.",
             footerHeading = "%nExamples:%n", footer = {"  p2pfs replication", "  p2pfs replication --json"})

@@ -10,6 +10,8 @@ public final class EventTypes {
     public static final String NODE_UP = "node.up";
     public static final String NODE_DRAINING = "node.draining";
     public static final String NODE_REMOVED = "node.removed";
+    public static final String NODE_QUARANTINED = "node.quarantined";
+    public static final String NODE_RELEASED = "node.released";
 
     public static final String FILE_UPLOADED = "file.uploaded";
     public static final String FILE_DELETED = "file.deleted";

@@ -76,7 +76,7 @@ public class NodeEventsConsumer {
             node.url = details.get("url").asText();
             node.zone = details.path("zone").asText("default");
             node.capacityBytes = details.path("capacityBytes").asLong(0);
-            if ("DOWN".equals(state)) {
+            if ("DOWN".equals(state) || "QUARANTINED".equals(state)) {
                 if (node.downSince == null) {
                     node.downSince = now;
                 }

@@ -26,7 +26,7 @@ public class StorageNode extends PanacheEntityBase {
     @Column(name = "capacity_bytes", nullable = false)
     public long capacityBytes;
 
-    /** UP, DOWN or DRAINING, as the tracker says; REMOVED once drained. */
+    /** UP, DOWN, DRAINING or QUARANTINED, as the tracker says; REMOVED once drained. */
     @Column(nullable = false)
     public String state;
 

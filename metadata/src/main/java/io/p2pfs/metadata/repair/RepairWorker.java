@@ -165,6 +165,15 @@ public class RepairWorker {
                     lost.forEach(node -> Log.infof("Node %s is DOWN past its grace period: repairing its chunks", node));
                     return Sequence.forEach(lost, node -> queue.enqueueHeldBy(session, node, "node lost"));
                 })
+                // A quarantined node has no grace period: nothing counts on its copies from the start.
+                .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET lost_at = now() WHERE state = "
+                        + "'QUARANTINED' AND lost_at IS NULL AND removed_at IS NULL RETURNING CAST(node_id AS text)",
+                        String.class)))
+                .flatMap(quarantined -> {
+                    tally.nodesLost += quarantined.size();
+                    quarantined.forEach(node -> Log.infof("Node %s is quarantined: repairing its chunks", node));
+                    return Sequence.forEach(quarantined, node -> queue.enqueueHeldBy(session, node, "node quarantined"));
+                })
                 .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET lost_at = NULL WHERE state = 'UP' "
                         + "AND lost_at IS NOT NULL RETURNING CAST(node_id AS text)", String.class)))
                 .flatMap(back -> {

@@ -313,12 +313,62 @@ class RepairTests {
         assertEquals(snapshot.path("chunks").asLong(), total, "every chunk is in one bucket");
         assertTrue(snapshot.path("nodesByState").path("UP").asLong() >= 4);
         assertTrue(snapshot.path("queue").has("bytesToMove"));
+        // Metrics are for operators: a monitoring account (role metrics), admins, auditors.
+        given().get("/q/metrics").then().statusCode(401);
+        given().auth().oauth2(DirectClients.token(USER)).get("/q/metrics").then().statusCode(403);
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+            String metrics = given().auth().oauth2(io.p2pfs.testing.TestTokens.user("prometheus").roles("metrics").sign()).get("/q/metrics").then().statusCode(200).extract()
+                    .asString();
             assertTrue(metrics.contains("p2pfs_replication_chunks{live_replicas=\"3\""), "gauges published");
             assertTrue(metrics.contains("p2pfs_repair_queue_chunks"));
             assertTrue(metrics.contains("p2pfs_repair_copies_requested_total"));
         });
+    }
+
+    @Test
+    @Order(6)
+    void aQuarantinedNodeCountsForNothingGetsNoChunkAndItsCopiesGoWhenItIsReleased() throws Exception {
+        TestPeers.Peer suspect = TestPeers.atLeast(5).get(4);
+        String node = suspect.nodeId();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        List<String> held = List.of();
+        for (int round = 0; round < 6 && held.size() < 2; round++) {
+            files.putAll(upload("quarantine-" + round, 2, 3 * MIB, 61 + round));
+            List<String> chunks = chunksOf(files.keySet());
+            awaitWhole(chunks);
+            held = TestPeers.rows("SELECT chunk_id FROM replicas WHERE node_id = '" + node
+                    + "' AND state = 'CONFIRMED' AND chunk_id IN (" + quoted(chunks) + ")");
+        }
+        assertTrue(held.size() >= 2, "the node to quarantine holds chunks: " + held.size());
+        List<String> suspectChunks = held;
+
+        given().baseUri(TestTracker.shared().url()).auth().oauth2(admin()).contentType("application/json")
+                .body(Map.of("reason", "confirms copies it does not keep")).put("/api/v1/nodes/" + node + "/quarantine")
+                .then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "QUARANTINED".equals(nodeState(node)));
+        // Its copies count for nothing: each of its chunks is copied back to R on the other nodes.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
+                .until(() -> liveOnOthers(suspectChunks, node) == suspectChunks.size());
+        for (var file : files.entrySet()) {
+            assertArrayEquals(file.getValue(), download(file.getKey()));
+        }
+        // It gets nothing new, and heartbeats (every second) do not bring it back.
+        Map<String, byte[]> later = upload("after-quarantine", 2, 3 * MIB, 71);
+        List<String> laterChunks = chunksOf(later.keySet());
+        awaitWhole(laterChunks);
+        assertEquals(0, TestPeers.count("SELECT count(*) FROM replicas WHERE node_id = '" + node
+                + "' AND chunk_id IN (" + quoted(laterChunks) + ")"), "a quarantined node was given chunks");
+        assertEquals("QUARANTINED", nodeState(node));
+
+        given().baseUri(TestTracker.shared().url()).auth().oauth2(admin())
+                .delete("/api/v1/nodes/" + node + "/quarantine").then().statusCode(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(nodeState(node)));
+        // Released, it is back and counts again: each of its chunks now has a copy too many, which goes.
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() ->
+                suspectChunks.stream().allMatch(chunk -> liveReplicas(chunk) == 3));
+        for (var file : files.entrySet()) {
+            assertArrayEquals(file.getValue(), download(file.getKey()));
+        }
     }
 
     // ---------------------------------------------------------------------------------------

@@ -53,4 +53,8 @@ public class Node extends PanacheEntityBase {
     /** The node's public key, a P-256 JWK as JSON text (null only for rows older than node keys). */
     @Column(name = "public_key")
     public String publicKey;
+
+    /** Why an admin quarantined the node (while it is QUARANTINED). */
+    @Column(name = "quarantine_reason")
+    public String quarantineReason;
 }

@@ -27,17 +27,21 @@ public final class NodeApi {
     public record HeartbeatRequest(Long usedBytes, Long chunkCount, String proof) {
     }
 
+    /** Why an admin quarantines a node (required, at most 500 characters; it goes into the audit log). */
+    public record QuarantineRequest(String reason) {
+    }
+
     public record HeartbeatAck(UUID nodeId, NodeState state, long heartbeatIntervalSeconds) {
     }
 
     public record NodeView(UUID nodeId, String url, String zone, long capacityBytes, long usedBytes,
             long chunkCount, NodeState state, Instant registeredAt, Instant lastHeartbeatAt,
-            Instant stateChangedAt, Map<String, Object> publicKey) {
+            Instant stateChangedAt, Map<String, Object> publicKey, String quarantineReason) {
 
         static NodeView of(Node node) {
             return new NodeView(node.nodeId, node.url, node.zone, node.capacityBytes, node.usedBytes,
                     node.chunkCount, node.state, node.registeredAt, node.lastHeartbeatAt, node.stateChangedAt,
-                    node.publicKey == null ? null : NodeRules.jwk(node.publicKey));
+                    node.publicKey == null ? null : NodeRules.jwk(node.publicKey), node.quarantineReason);
         }
     }
 }

@@ -73,6 +73,25 @@ public class NodeResource {
                 .map(NodeApi.NodeView::of);
     }
 
+    /** Takes a node out of service: nothing counts on its copies until an admin releases it. */
+    @PUT
+    @Path("/{nodeId}/quarantine")
+    @RolesAllowed("admin")
+    public Uni<NodeApi.NodeView> quarantine(@PathParam("nodeId") String nodeId, NodeApi.QuarantineRequest body,
+            @Context HttpServerRequest request) {
+        String reason = NodeRules.quarantineReason(body);
+        return nodes.quarantine(NodeRules.nodeId(nodeId), reason, actor(), request.remoteAddress().hostAddress())
+                .map(NodeApi.NodeView::of);
+    }
+
+    @DELETE
+    @Path("/{nodeId}/quarantine")
+    @RolesAllowed("admin")
+    public Uni<NodeApi.NodeView> release(@PathParam("nodeId") String nodeId, @Context HttpServerRequest request) {
+        return nodes.release(NodeRules.nodeId(nodeId), actor(), request.remoteAddress().hostAddress())
+                .map(NodeApi.NodeView::of);
+    }
+
     private String actor() {
         String login = token.getClaim("preferred_username");
         return login != null ? login : token.getSubject();

@@ -99,8 +99,21 @@ final class NodeRules {
         try {
             return NodeState.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadRequest("state must be one of UP, DOWN, DRAINING, REMOVED.");
+            throw new BadRequest("state must be one of UP, DOWN, DRAINING, REMOVED, QUARANTINED.");
         }
+    }
+
+    /** The reason of a quarantine: required, one line of at most 500 printable characters. */
+    static String quarantineReason(NodeApi.QuarantineRequest body) {
+        String reason = body == null || body.reason() == null ? "" : body.reason().strip();
+        if (reason.isEmpty()) {
+            throw new BadRequest("A quarantine needs a reason: {\"reason\": \"...\"}.");
+        }
+        if (reason.length() > 500 || reason.codePoints().anyMatch(c -> Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT)) {
+            throw new BadRequest("The reason is one line of at most 500 printable characters.");
+        }
+        return reason;
     }
 
     private static boolean isServiceUrl(String raw, boolean allowHttp) {

@@ -139,6 +139,49 @@ public class NodeService {
     }
 
     /**
+     * Quarantines a node (idempotent: the first reason stays). A REMOVED node holds nothing to
+     * quarantine: 409.
+     */
+    @WithTransaction
+    public Uni<Node> quarantine(UUID nodeId, String reason, String actor, String clientAddress) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + ".");
+            }
+            if (node.state == NodeState.QUARANTINED) {
+                return Uni.createFrom().item(node);
+            }
+            if (node.state == NodeState.REMOVED) {
+                throw new Conflict("Node " + nodeId + " is removed: it holds nothing anybody counts on.");
+            }
+            NodeState previous = node.state;
+            node.state = NodeState.QUARANTINED;
+            node.quarantineReason = reason;
+            node.stateChangedAt = now();
+            return record(EventTypes.NODE_QUARANTINED, node, previous, actor, clientAddress).replaceWith(node);
+        });
+    }
+
+    /** Ends a quarantine: the node is DOWN until its next heartbeat. 409 for a node not quarantined. */
+    @WithTransaction
+    public Uni<Node> release(UUID nodeId, String actor, String clientAddress) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + ".");
+            }
+            if (node.state != NodeState.QUARANTINED) {
+                throw new Conflict("Node " + nodeId + " is not quarantined (it is " + node.state + ").")
+                        .with("state", node.state.name());
+            }
+            node.state = NodeState.DOWN;
+            node.quarantineReason = null;
+            node.stateChangedAt = now();
+            return record(EventTypes.NODE_RELEASED, node, NodeState.QUARANTINED, actor, clientAddress)
+                    .replaceWith(node);
+        });
+    }
+
+    /**
      * A DRAINING node the metadata service announced as removed becomes REMOVED (no event of its
      * own: {@code node.removed} is the event). Anything else is left as it is; answers whether the
      * node changed.
@@ -216,6 +259,9 @@ public class NodeService {
         details.put("capacityBytes", node.capacityBytes);
         details.put("state", node.state.name());
         details.put("previousState", previous.name());
+        if (node.quarantineReason != null) {
+            details.put("reason", node.quarantineReason);
+        }
         details.put("lastHeartbeatAt", node.lastHeartbeatAt.toString());
         if (node.publicKey != null) {
             details.put("publicKey", NodeRules.jwk(node.publicKey));

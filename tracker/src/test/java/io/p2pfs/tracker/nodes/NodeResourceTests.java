@@ -281,6 +281,67 @@ class NodeResourceTests {
     }
 
     @Test
+    void metricsAreForOperatorsOnly() {
+        given().get("/q/metrics").then().statusCode(401);
+        given().auth().oauth2(TestTokens.user("mo").sign()).get("/q/metrics").then().statusCode(403);
+        given().auth().oauth2(NODE).get("/q/metrics").then().statusCode(403);
+        given().auth().oauth2(TestTokens.user("prometheus").roles("metrics").sign()).get("/q/metrics").then()
+                .statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_"));
+    }
+
+    @Test
+    void anAdminQuarantinesANodeNeitherHeartbeatsNorRegisteringEndItOnlyARelease() {
+        String url = peerUrl();
+        String nodeId = register(url, "z1");
+        String user = TestTokens.user("quinn").sign();
+        given().auth().oauth2(user).contentType(ContentType.JSON).body(Map.of("reason", "mine"))
+                .put("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(403);
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(Map.of("reason", "mine"))
+                .put("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(403);
+        for (String bad : new String[] {"{}", "{\"reason\": \"  \"}", "{\"reason\": \"a\\nb\"}",
+                "{\"reason\": \"" + "x".repeat(501) + "\"}"}) {
+            given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(bad)
+                    .put("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(400);
+        }
+        given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(Map.of("reason", "drops chunks it confirmed"))
+                .put("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(200)
+                .body("state", equalTo("QUARANTINED")).body("quarantineReason", equalTo("drops chunks it confirmed"));
+        // Again: nothing changes, the first reason stays.
+        given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(Map.of("reason", "another"))
+                .put("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(200)
+                .body("quarantineReason", equalTo("drops chunks it confirmed"));
+        beat(nodeId, 1, 1).then().statusCode(200).body("state", equalTo("QUARANTINED"));
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(KEYS.get(nodeId).registration(url, "z2"))
+                .post("/api/v1/nodes").then().statusCode(200).body("nodeId", equalTo(nodeId))
+                .body("state", equalTo("QUARANTINED"));
+        // Nor can it come back under a new key over its URL.
+        given().auth().oauth2(NODE).contentType(ContentType.JSON).body(TestNode.create().registration(url, "z2"))
+                .post("/api/v1/nodes").then().statusCode(409);
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=quarantined").then().statusCode(200)
+                .body("nodeId", hasItem(nodeId));
+        given().auth().oauth2(ADMIN).get("/api/v1/nodes?state=up").then().statusCode(200)
+                .body("nodeId", not(hasItem(nodeId)));
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<JsonNode> events = nodeEvents(nodeId, "node.quarantined");
+            assertEquals(1, events.size());
+            JsonNode data = events.get(0).path("data");
+            assertEquals("root-admin", data.path("actor").asText());
+            assertEquals("drops chunks it confirmed", data.path("details").path("reason").asText());
+            assertEquals("QUARANTINED", data.path("details").path("state").asText());
+        });
+
+        given().auth().oauth2(user).delete("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(403);
+        given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(200)
+                .body("state", equalTo("DOWN")).body("quarantineReason", equalTo(null));
+        given().auth().oauth2(ADMIN).delete("/api/v1/nodes/" + nodeId + "/quarantine").then().statusCode(409);
+        beat(nodeId, 1, 1).then().statusCode(200).body("state", equalTo("UP"));
+        Awaitility.await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(1, nodeEvents(nodeId, "node.released").size()));
+        given().auth().oauth2(ADMIN).contentType(ContentType.JSON).body(Map.of("reason", "x"))
+                .put("/api/v1/nodes/" + UUID.randomUUID() + "/quarantine").then().statusCode(404);
+    }
+
+    @Test
     void aDrainedNodeIsRemovedWhenTheMetadataServiceSaysSoAndJoinsAgainWhenItRegisters() throws Exception {
         String url = peerUrl();
         String nodeId = register(url, "z2");
