@@ -81,6 +81,23 @@ def register(user, token):
     expect(f"{user} is registered at the tracker", status in (201, 409), True)
 
 
+def metrics(bob):
+    realm = json.load(open(os.path.join(ROOT, "deploy", "local", "keycloak", "p2pfs-realm.json")))
+    secret = next(c["secret"] for c in realm["clients"] if c["clientId"] == "p2pfs-metrics")
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": "p2pfs-metrics",
+                                   "client_secret": secret}).encode()
+    status, body, _ = call("POST", KEYCLOAK + "/protocol/openid-connect/token", body=form,
+                           content_type="application/x-www-form-urlencoded")
+    expect("the monitoring service account logs in", status, 200)
+    scraper = json.loads(body)["access_token"]
+    for name, url in (("tracker", TRACKER), ("metadata", METADATA), ("audit", AUDIT),
+                      ("a peer", os.environ.get("P2PFS_PEER_URL", "https://localhost:8451"))):
+        answers = (call("GET", url + "/q/metrics")[0], call("GET", url + "/q/metrics", bob)[0],
+                   call("GET", url + "/q/metrics", scraper)[0])
+        expect(f"{name}'s metrics: 401 without a token, 403 for a user, 200 for the monitoring account",
+               answers, (401, 403, 200))
+
+
 def direct_path(base, alice, bob):
     """A one-chunk file up and down the direct data path, as the client library moves it."""
     path = f"{base}/direct.bin"
@@ -181,6 +198,7 @@ def main():
     except OSError:
         plain = "closed"
     expect("metadata's plain HTTP port is closed", plain, "closed")
+    metrics(bob)
     direct_path(base, alice, bob)
 
     deadline = time.time() + 60

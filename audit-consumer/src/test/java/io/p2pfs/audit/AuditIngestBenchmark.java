@@ -137,6 +137,7 @@ public final class AuditIngestBenchmark {
     /** Count, mean and max of the parse and append timers from /q/metrics. */
     private static String batchTimers(AuditApp app) throws Exception {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "/q/metrics"))
+                .header("Authorization", "Bearer " + io.p2pfs.testing.TestTokens.user("prometheus").roles("metrics").sign())
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
         StringBuilder summary = new StringBuilder();
         for (String timer : List.of("p2pfs_audit_batch_parse_seconds", "p2pfs_audit_batch_append_seconds")) {

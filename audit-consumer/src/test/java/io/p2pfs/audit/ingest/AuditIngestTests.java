@@ -154,7 +154,11 @@ class AuditIngestTests {
         deadLettered(tag).forEach(r -> assertEquals(Topics.LOCKS, header(r, "dead-letter-topic")));
         assertEquals(0, AuditEvents.count("SELECT count(*) FROM audit_event WHERE event_id LIKE ?", tag + "%"));
 
-        given().when().get("/q/metrics").then().statusCode(200)
+        // Metrics are for operators only.
+        given().when().get("/q/metrics").then().statusCode(401);
+        given().auth().oauth2(TestTokens.user(tag + "plain").sign()).when().get("/q/metrics").then().statusCode(403);
+        given().auth().oauth2(TestTokens.user("prometheus").roles("metrics").sign()).when().get("/q/metrics")
+                .then().statusCode(200)
                 .body(containsString("p2pfs_audit_events_dead_lettered_total{reason=\"missing id\"}"))
                 .body(containsString("p2pfs_audit_events_stored_total"))
                 .body(containsString("p2pfs_audit_consumer_lag{topic=\"p2pfs.locks\"}"));

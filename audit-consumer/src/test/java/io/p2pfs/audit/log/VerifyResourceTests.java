@@ -218,7 +218,7 @@ class VerifyResourceTests {
     private static void refusedToSign(String why) {
         given().auth().oauth2(LogFixture.AUDITOR).when().post("/api/v1/audit/tree-heads").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString(why));
-        given().when().get("/q/metrics").then().body(containsString("p2pfs_audit_log_consistent 0.0"));
+        given().auth().oauth2(io.p2pfs.testing.TestTokens.user("prometheus").roles("metrics").sign()).when().get("/q/metrics").then().body(containsString("p2pfs_audit_log_consistent 0.0"));
     }
 
     private static String canonicalOf(long seq) {

@@ -23,6 +23,7 @@ public final class Inventory {
     public static final Map<String, Set<String>> INSTALLER_SECRETS = Map.of(
             "p2pfs-master-key", Set.of("master-key", "key-id"),
             "p2pfs-node-client", Set.of("client-secret"),
+            "p2pfs-metrics-client", Set.of("client-id", "client-secret"),
             "p2pfs-audit-log-key", Set.of("signing-key"),
             "p2pfs-audit-db-service", Set.of("username", "password"),
             "p2pfs-backup-s3", Set.of("ACCESS_KEY_ID", "ACCESS_SECRET_KEY"));

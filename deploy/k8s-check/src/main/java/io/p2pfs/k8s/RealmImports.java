@@ -15,7 +15,8 @@ import java.nio.file.Path;
 /**
  * The cluster's realm, made from the local stack's realm file so that both run the same realm:
  * the base's {@code KeycloakRealmImport} has the roles, groups, clients and service accounts but
- * no people, its client secret comes from a Secret (an operator placeholder) instead of the file,
+ * no people, each confidential client's secret comes from a Secret (an operator placeholder,
+ * {@link #secretPlaceholder}, from the Secret {@link #secretName}) instead of the file,
  * TLS is required for every address and brute-force protection is on; the dev overlay patches the
  * demo users back in.
  */
@@ -30,6 +31,17 @@ public final class RealmImports {
     public static final String NODE_SECRET_PLACEHOLDER = "P2PFS_NODE_CLIENT_SECRET";
     public static final String NODE_SECRET = "p2pfs-node-client";
     public static final String NODE_SECRET_KEY = "client-secret";
+    public static final String METRICS_CLIENT = "p2pfs-metrics";
+
+    /** The operator placeholder of a confidential client's secret: {@code p2pfs-node} -> {@code P2PFS_NODE_CLIENT_SECRET}. */
+    public static String secretPlaceholder(String clientId) {
+        return clientId.toUpperCase(java.util.Locale.ROOT).replace('-', '_') + "_CLIENT_SECRET";
+    }
+
+    /** The Secret holding a confidential client's secret (key {@value #NODE_SECRET_KEY}): {@code <clientId>-client}. */
+    public static String secretName(String clientId) {
+        return clientId + "-client";
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = YAMLMapper.builder()
@@ -68,13 +80,16 @@ public final class RealmImports {
         realm.put("displayName", "p2pfs");
         realm.put("sslRequired", "all");
         realm.put("bruteForceProtected", true);
+        java.util.List<String> confidential = new java.util.ArrayList<>();
         for (JsonNode client : realm.path("clients")) {
             if (client.has("secret")) {
-                if (!NODE_CLIENT.equals(client.path("clientId").asText())) {
-                    throw new IllegalArgumentException("client " + client.path("clientId").asText()
-                            + " has a secret in the local realm: give it a placeholder and a Secret here too");
+                String clientId = client.path("clientId").asText();
+                if (!clientId.matches("p2pfs-[a-z]+")) {
+                    throw new IllegalArgumentException("client " + clientId + " has a secret in the local realm: "
+                            + "confidential clients are named p2pfs-<name>, so their Secret is p2pfs-<name>-client");
                 }
-                ((ObjectNode) client).put("secret", "${" + NODE_SECRET_PLACEHOLDER + "}");
+                ((ObjectNode) client).put("secret", "${" + secretPlaceholder(clientId) + "}");
+                confidential.add(clientId);
             }
         }
         ArrayNode serviceAccounts = JsonNodeFactory.instance.arrayNode();
@@ -91,8 +106,11 @@ public final class RealmImports {
         resource.putObject("metadata").put("name", NAME);
         ObjectNode spec = resource.putObject("spec");
         spec.put("keycloakCRName", "p2pfs-keycloak");
-        spec.putObject("placeholders").putObject(NODE_SECRET_PLACEHOLDER).putObject("secret")
-                .put("name", NODE_SECRET).put("key", NODE_SECRET_KEY);
+        ObjectNode placeholders = spec.putObject("placeholders");
+        for (String clientId : confidential) {
+            placeholders.putObject(secretPlaceholder(clientId)).putObject("secret").put("name", secretName(clientId))
+                    .put("key", NODE_SECRET_KEY);
+        }
         spec.set("realm", realm);
         return resource;
     }

@@ -51,6 +51,12 @@ public final class ReferenceChecks {
                         if (!ca.isMissingNode()) {
                             secret(inventory, m, ca.path("name").asText(), ca.path("key").asText(), problems);
                         }
+                        JsonNode oauth2 = endpoint.path("oauth2");
+                        for (JsonNode ref : List.of(oauth2.path("clientId").path("secret"), oauth2.path("clientSecret"))) {
+                            if (!ref.isMissingNode()) {
+                                secret(inventory, m, ref.path("name").asText(), ref.path("key").asText(), problems);
+                            }
+                        }
                     }
                 }
                 case "Certificate" -> issuer(rendered, m, m.spec().path("issuerRef"), problems);

@@ -33,14 +33,19 @@ class RealmImportsTests {
     void theBaseRealmHasNoPeopleAndNoSecretFromTheLocalFile() throws Exception {
         JsonNode local = new ObjectMapper().readTree(Repo.ROOT.resolve(RealmImports.LOCAL_REALM).toFile());
         JsonNode base = RealmImports.baseImport(local);
-        String localSecret = "";
+        int confidential = 0;
         for (JsonNode client : local.path("clients")) {
             if (client.has("secret")) {
-                localSecret = client.path("secret").asText();
+                confidential++;
+                String localSecret = client.path("secret").asText();
+                String clientId = client.path("clientId").asText();
+                assertFalse(base.toString().contains(localSecret), "the local secret of " + clientId
+                        + " reached the cluster's realm");
+                assertEquals(clientId + "-client", base.at("/spec/placeholders/" + RealmImports.secretPlaceholder(clientId)
+                        + "/secret/name").asText(), clientId + "'s secret comes from its Secret");
             }
         }
-        assertFalse(localSecret.isEmpty(), "the local realm has the peers' client secret");
-        assertFalse(base.toString().contains(localSecret), "the local client secret reached the cluster's realm");
+        assertEquals(2, confidential, "the peers' and the monitoring account's clients are confidential");
         for (JsonNode user : base.at("/spec/realm/users")) {
             assertTrue(user.has("serviceAccountClientId"), "a person in the base realm: " + user.path("username"));
         }
