@@ -336,6 +336,35 @@ class TrustBoundaryTests {
     }
 
     @Test
+    void eventsAndRefusalsNameTheUserIdAndTheTokenSubjectNotTheLogin() {
+        // An admin registers login tbl-<tag> under another id.
+        String login = "tbl-" + tag;
+        String id = "tbid-" + tag;
+        String subject = java.util.UUID.nameUUIDFromBytes(login.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        given().baseUri(io.p2pfs.testing.TestTracker.shared().url()).auth().oauth2(TestUsers.OTHER_TOKEN)
+                .contentType("application/json").body(Map.of("subject", subject, "login", login))
+                .put("/api/v1/users/" + id).then().statusCode(201);
+        String token = io.p2pfs.testing.TestTokens.user(login).sign();
+        String own = "/tbl-" + tag;
+        given().auth().oauth2(token).post("/api/v1/dirs" + own).then().statusCode(201);
+        given().auth().oauth2(token).get("/api/v1/list" + dir).then().statusCode(404);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<JsonNode> created = KafkaRecords.events(Topics.FILES, ev -> ev.path("type").asText()
+                    .equals("dir.created") && ev.path("subject").asText().equals(own));
+            assertEquals(1, created.size());
+            assertEquals(id, created.get(0).path("data").path("actor").asText());
+            assertEquals(subject, created.get(0).path("data").path("actorSubject").asText());
+            List<JsonNode> refused = TestCalls.accessDenied(id).stream()
+                    .filter(ev -> ev.path("subject").asText().equals(dir)).toList();
+            assertEquals(1, refused.size(), "the refusal names the user id");
+            assertEquals(subject, refused.get(0).path("data").path("actorSubject").asText());
+            assertTrue(TestCalls.accessDenied(login).stream().noneMatch(ev -> ev.path("subject").asText().equals(dir)),
+                    "the refusal named the login");
+        });
+    }
+
+    @Test
     void aThousandAnonymousRequestsAreAFewCountedAuditRecords() {
         Instant start = Instant.now().minusSeconds(1);
         String url = "/api/v1/stat/anonymous-" + tag;

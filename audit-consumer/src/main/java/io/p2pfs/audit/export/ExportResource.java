@@ -5,6 +5,7 @@ import io.p2pfs.audit.search.AuditResource;
 import io.p2pfs.audit.search.AuditSearch;
 import io.p2pfs.audit.search.Scope;
 import io.p2pfs.audit.search.SearchAuditing;
+import io.p2pfs.audit.search.Scopes;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Multi;
@@ -30,11 +31,13 @@ public class ExportResource {
     private final AuditSearch search;
     private final SearchAuditing auditing;
     private final SecurityIdentity identity;
+    private final Scopes scopes;
 
-    public ExportResource(AuditSearch search, SearchAuditing auditing, SecurityIdentity identity) {
+    public ExportResource(AuditSearch search, SearchAuditing auditing, SecurityIdentity identity, Scopes scopes) {
         this.search = search;
         this.auditing = auditing;
         this.identity = identity;
+        this.scopes = scopes;
     }
 
     @GET
@@ -45,15 +48,17 @@ public class ExportResource {
             @Context HttpServerRequest request) {
         ExportFormat exportFormat = ExportFormat.parse(format);
         AuditQuery query = AuditQuery.parse(q, actor, action, path, outcome, from, to, null);
-        Scope scope = Scope.of(identity);
-        Uni<Void> audited = scope.seesAll()
-                ? auditing.record(SearchAuditing.EXPORTED, scope, query.describe(), AuditResource.clientAddress(request))
-                : Uni.createFrom().voidItem();
-        Multi<String> body = audited.onItem().transformToMulti(ignored -> lines(exportFormat, query, scope));
-        return RestMulti.fromMultiData(body).header("Content-Type", exportFormat.mediaType() + ";charset=UTF-8")
-                .header("Content-Disposition", "attachment; filename=\"audit." + exportFormat.name().toLowerCase()
-                        + "\"")
-                .build();
+        String client = AuditResource.clientAddress(request);
+        // The scope (and a refusal of it) is known before the first byte is sent.
+        Uni<Scope> scoped = scopes.of(identity).call(scope -> scope.seesAll()
+                ? auditing.record(SearchAuditing.EXPORTED, scope, query.describe(), client)
+                : Uni.createFrom().voidItem());
+        java.util.Map<String, java.util.List<String>> headers = java.util.Map.of(
+                "Content-Type", java.util.List.of(exportFormat.mediaType() + ";charset=UTF-8"),
+                "Content-Disposition", java.util.List.of("attachment; filename=\"audit."
+                        + exportFormat.name().toLowerCase() + "\""));
+        return RestMulti.fromUniResponse(scoped, scope -> lines(exportFormat, query, scope), scope -> headers,
+                scope -> 200);
     }
 
     private Multi<String> lines(ExportFormat format, AuditQuery query, Scope scope) {

@@ -31,6 +31,8 @@ import java.util.Set;
  * state. Duplicates (redelivery, replay) are filtered inside the same lock; the unique index on
  * event_id is the backstop. Before appending, the state must carry this log's seal and no row
  * may lie beyond the tree (rows written past the service): otherwise nothing is appended.
+ * Registrations ({@code user.registered}) also go to {@code audit_user} in the same transaction:
+ * the search scope of a caller who is no auditor is the user id its subject registered.
  */
 @ApplicationScoped
 public class AuditStore {
@@ -171,6 +173,35 @@ public class AuditStore {
                 .addArrayOfString(canonicals).addValue(leaves);
         return connection.preparedQuery(INSERT).execute(columns)
                 .flatMap(inserted -> tree.insertNodes(connection, nodes))
-                .flatMap(stored -> tree.saveState(connection, edge));
+                .flatMap(stored -> tree.saveState(connection, edge))
+                .flatMap(saved -> registrations(connection, fresh));
+    }
+
+    private static Uni<Void> registrations(SqlConnection connection, List<AuditEntry> fresh) {
+        List<String[]> users = new ArrayList<>();
+        for (AuditEntry entry : fresh) {
+            if (!io.p2pfs.common.events.EventTypes.USER_REGISTERED.equals(entry.eventType())) {
+                continue;
+            }
+            try {
+                var details = io.p2pfs.common.audit.CanonicalJson.parse(entry.canonical()).path("data").path("details");
+                String subject = details.path("subject").asText("");
+                String userId = details.path("userId").asText("");
+                if (!subject.isBlank() && !userId.isBlank()) {
+                    users.add(new String[] {subject, userId, details.path("login").asText(null)});
+                }
+            } catch (java.io.IOException e) {
+                // stored as it came; it names nobody
+            }
+        }
+        if (users.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return connection.preparedQuery("INSERT INTO audit_user (subject, user_id, login) "
+                + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING")
+                .execute(Tuple.of(users.stream().map(u -> u[0]).toArray(String[]::new),
+                        users.stream().map(u -> u[1]).toArray(String[]::new),
+                        users.stream().map(u -> u[2]).toArray(String[]::new)))
+                .replaceWithVoid();
     }
 }

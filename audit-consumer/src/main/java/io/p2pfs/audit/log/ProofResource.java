@@ -1,6 +1,6 @@
 package io.p2pfs.audit.log;
 
-import io.p2pfs.audit.search.Scope;
+import io.p2pfs.audit.search.Scopes;
 import io.p2pfs.common.problem.BadRequest;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,10 +22,12 @@ public class ProofResource {
 
     private final ProofService proofs;
     private final SecurityIdentity identity;
+    private final Scopes scopes;
 
-    public ProofResource(ProofService proofs, SecurityIdentity identity) {
+    public ProofResource(ProofService proofs, SecurityIdentity identity, Scopes scopes) {
         this.proofs = proofs;
         this.identity = identity;
+        this.scopes = scopes;
     }
 
     @GET
@@ -35,9 +37,8 @@ public class ProofResource {
         if (eventId == null || eventId.isBlank() || eventId.length() > 200) {
             throw new BadRequest("eventId is required (the event's id, at most 200 characters).");
         }
-        Scope scope = Scope.of(identity);
-        return proofs.inclusion(eventId, treeSize == null || treeSize.isBlank() ? null : number("treeSize", treeSize),
-                scope);
+        Long size = treeSize == null || treeSize.isBlank() ? null : number("treeSize", treeSize);
+        return scopes.of(identity).flatMap(scope -> proofs.inclusion(eventId, size, scope));
     }
 
     @GET

@@ -19,11 +19,13 @@ public class AuditResource {
     private final AuditSearch search;
     private final SearchAuditing auditing;
     private final SecurityIdentity identity;
+    private final Scopes scopes;
 
-    public AuditResource(AuditSearch search, SearchAuditing auditing, SecurityIdentity identity) {
+    public AuditResource(AuditSearch search, SearchAuditing auditing, SecurityIdentity identity, Scopes scopes) {
         this.search = search;
         this.auditing = auditing;
         this.identity = identity;
+        this.scopes = scopes;
     }
 
     @GET
@@ -35,11 +37,12 @@ public class AuditResource {
             @Context HttpServerRequest request) {
         AuditQuery query = AuditQuery.parse(q, actor, action, path, outcome, from, to, cursor);
         int pageSize = AuditQuery.limit(limit);
-        Scope scope = Scope.of(identity);
-        Uni<Void> audited = scope.seesAll()
-                ? auditing.record(SearchAuditing.SEARCHED, scope, query.describe(), clientAddress(request))
-                : Uni.createFrom().voidItem();
-        return audited.chain(() -> search.page(query, scope, pageSize));
+        return scopes.of(identity).flatMap(scope -> {
+            Uni<Void> audited = scope.seesAll()
+                    ? auditing.record(SearchAuditing.SEARCHED, scope, query.describe(), clientAddress(request))
+                    : Uni.createFrom().voidItem();
+            return audited.chain(() -> search.page(query, scope, pageSize));
+        });
     }
 
     public static String clientAddress(HttpServerRequest request) {

@@ -28,7 +28,8 @@ public class SearchAuditing {
 
     @WithTransaction
     public Uni<Void> record(String action, Scope scope, Map<String, Object> filters, String clientAddress) {
-        AuditData data = AuditData.success(scope.actor(), action, RESOURCE, filters).withClient(clientAddress, null);
+        AuditData data = AuditData.success(scope.actor(), action, RESOURCE, filters).withClient(clientAddress, null)
+                .by(scope.subject());
         return outbox.record(Topics.ACCESS, scope.actor(), action, RESOURCE, data).replaceWithVoid();
     }
 }

@@ -207,6 +207,45 @@ class AuditResourceTests {
                 .statusCode(401);
     }
 
+    @Test
+    void aUserSeesTheEventsOfTheIdTheirSubjectRegisteredNotOfTheNameOnTheirToken() {
+        // An admin registered login <tag>lia under the id <tag>ops (the tracker's user.registered).
+        String lia = tag + "lia";
+        String ops = tag + "ops";
+        String liaSubject = java.util.UUID.nameUUIDFromBytes(lia.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        add("registered", Topics.USERS, event("user.registered", "root", "user:" + ops, "SUCCESS",
+                BASE.plusSeconds(30000), Map.of("userId", ops, "login", lia, "subject", liaSubject,
+                        "assignedBy", "root")));
+        add("asOps", Topics.FILES, event("file.uploaded", ops, "/" + tag + "/ops/x.bin", "SUCCESS",
+                BASE.plusSeconds(30001), Map.of("size", 1)));
+        add("asLia", Topics.FILES, event("file.uploaded", lia, "/" + tag + "/lia/y.bin", "SUCCESS",
+                BASE.plusSeconds(30002), Map.of("size", 2)));
+        awaitStored(ids.values());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> AuditEvents.count(
+                "SELECT count(*) FROM audit_user WHERE subject = ? AND user_id = ?", liaSubject, ops) == 1);
+
+        // lia's token says "<tag>lia"; her events are those of her id, <tag>ops.
+        String liaToken = TestTokens.user(lia).sign();
+        assertEquals(names("asOps"), found(liaToken, "q", tag + " ops"));
+        assertEquals(names(), found(liaToken, "q", tag + " lia"));
+        assertEquals(names("asOps"), found(liaToken, "actor", ops));
+        // Someone else whose login is <tag>ops (another subject) is not <tag>ops here: refused, and audited.
+        String impostor = TestTokens.user(ops).sign();
+        given().auth().oauth2(impostor).when().get("/api/v1/audit").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(impostor).when().get("/api/v1/audit/export").then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(impostor).when().get("/api/v1/audit/proofs/inclusion?eventId=" + ids.get("asOps"))
+                .then().statusCode(403);
+        // An auditor's own search is recorded under the id the subject registered, with the subject.
+        String auditingLia = TestTokens.user(lia).roles("auditor").sign();
+        found(auditingLia, "q", tag + " budget");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> AuditEvents.count(
+                "SELECT count(*) FROM audit_event WHERE actor = ? AND action = 'audit.searched' "
+                        + "AND canonical LIKE ?", ops, "%" + liaSubject + "%") == 1);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"limit=0", "limit=501", "limit=ten", "outcome=MAYBE", "from=yesterday",
             "to=2021-13-01T00:00:00Z", "from=2021-03-02T00:00:00Z&to=2021-03-01T00:00:00Z", "cursor=bm9wZQ",

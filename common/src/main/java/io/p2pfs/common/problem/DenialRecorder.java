@@ -14,12 +14,19 @@ public interface DenialRecorder {
      * @param url        the request's path
      * @param path       the namespace path refused, if the service knows it (else null)
      * @param permission the permission the caller lacked, if known
+     * @param actor      the caller's user id where the service resolved it, else its login
+     * @param subject    the token subject of the caller (null for anonymous callers)
      */
     record Denial(int status, String reason, String actor, String method, String url, String clientAddress,
-            String path, String permission, int count) {
+            String path, String permission, int count, String subject) {
 
         public Denial(int status, String reason, String actor, String method, String url, String clientAddress) {
-            this(status, reason, actor, method, url, clientAddress, null, null, 1);
+            this(status, reason, actor, method, url, clientAddress, null, null, 1, null);
+        }
+
+        public Denial(int status, String reason, String actor, String method, String url, String clientAddress,
+                String path, String permission, int count) {
+            this(status, reason, actor, method, url, clientAddress, path, permission, count, null);
         }
 
         /** What the denial is about: the namespace path where known, else the URL. */
@@ -28,14 +35,14 @@ public interface DenialRecorder {
         }
 
         public Denial counted(int n) {
-            return new Denial(status, reason, actor, method, url, clientAddress, path, permission, n);
+            return new Denial(status, reason, actor, method, url, clientAddress, path, permission, n, subject);
         }
 
         /** Its {@code access.denied} event's data, the same from every service. */
         public io.p2pfs.common.events.AuditData auditData() {
             return new io.p2pfs.common.events.AuditData(actor, io.p2pfs.common.events.EventTypes.ACCESS_DENIED,
                     resource(), io.p2pfs.common.events.AuditData.Outcome.DENIED, reason, clientAddress, null,
-                    details());
+                    details(), subject);
         }
 
         /** The record key of its event: the actor, or the client for anonymous callers. */

@@ -102,11 +102,17 @@ public class ProblemMappers {
             String permission) {
         String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
         String actor = null;
+        String subject = null;
         if (routing != null && routing.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
-            actor = user.getSecurityIdentity().getPrincipal().getName();
+            var principal = user.getSecurityIdentity().getPrincipal();
+            String resolved = RequestActor.current();
+            actor = resolved != null ? resolved : principal.getName();
+            if (principal instanceof org.eclipse.microprofile.jwt.JsonWebToken token) {
+                subject = token.getSubject();
+            }
         }
         denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client,
-                path, permission, 1));
+                path, permission, 1, subject));
     }
 
     private static String path(UriInfo uri) {

@@ -180,7 +180,7 @@ public class AclService {
             details.put("entriesBelow", refused.size());
             detached.record(Topics.ACCESS, caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(),
                     new AuditData(caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(), AuditData.Outcome.SUCCESS,
-                            "admin role", null, null, details));
+                            "admin role", null, null, details).by(caller.subject()));
             return null;
         }).replaceWithVoid();
     }
@@ -224,7 +224,7 @@ public class AclService {
                             details.put("after", document(wanted));
                             return outbox.record(Topics.ACLS, PathKeys.of(path), EventTypes.ACL_CHANGED,
                                     path.toString(), AuditData.success(caller.id(), EventTypes.ACL_CHANGED,
-                                            path.toString(), details));
+                                            path.toString(), details).by(caller.subject()));
                         })
                         .map(event -> new AclApi.View(path.toString(), entry.ownerId, wanted.inherit(),
                                 wanted.grants().stream().map(AclService::entry).toList(), List.of()))));
@@ -249,7 +249,7 @@ public class AclService {
             details.put("operation", action);
             detached.record(Topics.ACCESS, caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(),
                     new AuditData(caller.id(), EventTypes.ADMIN_OVERRIDE, path.toString(), AuditData.Outcome.SUCCESS,
-                            "admin role", null, null, details));
+                            "admin role", null, null, details).by(caller.subject()));
         }
     }
 

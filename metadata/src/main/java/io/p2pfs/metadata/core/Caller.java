@@ -7,7 +7,7 @@ import java.util.Set;
  * Who is calling: the registered user id (what owners and ACL entries name), the token's
  * subject and login, its groups, and whether it holds the admin role.
  */
-public record Caller(String id, String login, Set<String> groups, boolean admin) {
+public record Caller(String id, String subject, String login, Set<String> groups, boolean admin) {
 
     public Caller {
         groups = Set.copyOf(groups);

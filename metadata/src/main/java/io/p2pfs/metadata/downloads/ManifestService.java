@@ -175,7 +175,7 @@ public class ManifestService {
         details.put("length", Math.max(0, end - page.from()));
         details.put("size", page.version().size);
         return outbox.record(Topics.ACCESS, caller.id(), EventTypes.FILE_DOWNLOADED, page.path().toString(),
-                AuditData.success(caller.id(), EventTypes.FILE_DOWNLOADED, page.path().toString(), details))
+                AuditData.success(caller.id(), EventTypes.FILE_DOWNLOADED, page.path().toString(), details).by(caller.subject()))
                 .replaceWithVoid();
     }
 

@@ -122,7 +122,7 @@ public class MoveService {
         return namespace.move(entry, after.get(after.size() - 2), to.name(), to)
                 .flatMap(v -> locks.relocate(before, after))
                 .flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(from), type, from.toString(),
-                        AuditData.success(caller.id(), type, from.toString(), details)))
+                        AuditData.success(caller.id(), type, from.toString(), details).by(caller.subject())))
                 .replaceWith(new NamespaceApi.Moved(from.toString(), to.toString(), kind));
     }
 }

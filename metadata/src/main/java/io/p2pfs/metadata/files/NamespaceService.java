@@ -149,7 +149,7 @@ public class NamespaceService {
                 .flatMap(v -> namespace.mkdirs(path, parents, caller.id())).flatMap(created -> {
             return Sequence.forEach(created, dir -> outbox.record(Topics.FILES, PathKeys.of(dir),
                     EventTypes.DIR_CREATED, dir.toString(), AuditData.success(caller.id(), EventTypes.DIR_CREATED,
-                            dir.toString(), Map.of("path", dir.toString())))).replaceWith(new NamespaceApi.Created(path.toString(),
+                            dir.toString(), Map.of("path", dir.toString())).by(caller.subject()))).replaceWith(new NamespaceApi.Created(path.toString(),
                     created.stream().map(FsPath::toString).toList()));
         });
     }
@@ -178,7 +178,7 @@ public class NamespaceService {
                 return entry.delete();
             }).flatMap(v -> outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_DELETED,
                     path.toString(), AuditData.success(caller.id(), EventTypes.FILE_DELETED, path.toString(),
-                            Map.of("path", path.toString(), "type", entry.kind)))).replaceWithVoid();
+                            Map.of("path", path.toString(), "type", entry.kind)).by(caller.subject()))).replaceWithVoid();
         });
     }
 
@@ -265,7 +265,7 @@ public class NamespaceService {
                                         EventTypes.FILE_RESTORED, path.toString(), AuditData.success(caller.id(),
                                                 EventTypes.FILE_RESTORED, path.toString(),
                                                 Map.of("path", path.toString(), "restoredVersion", n,
-                                                        "version", next))))
+                                                        "version", next)).by(caller.subject())))
                                 .map(e -> new NamespaceApi.VersionInfo(next, copy.size,
                                         mayDownload ? HexFormat.of().formatHex(copy.contentSha256) : null,
                                         copy.createdBy, copy.createdAt, copy.chunkCount, true));

@@ -103,6 +103,6 @@ public class RecursiveDelete {
         details.put("type", kind);
         details.putAll(extra);
         return new Outbox.Draft(Topics.FILES, PathKeys.of(path), EventTypes.FILE_DELETED, path.toString(),
-                AuditData.success(caller.id(), EventTypes.FILE_DELETED, path.toString(), details));
+                AuditData.success(caller.id(), EventTypes.FILE_DELETED, path.toString(), details).by(caller.subject()));
     }
 }

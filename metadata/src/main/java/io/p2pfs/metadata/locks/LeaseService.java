@@ -80,7 +80,7 @@ public class LeaseService {
                         lease.acquiredAt = now;
                         lease.expiresAt = now.plusSeconds(ttl);
                         return lease.persistAndFlush()
-                                .flatMap(saved -> record(EventTypes.LOCK_ACQUIRED, path.toString(), lease, caller.id()))
+                                .flatMap(saved -> record(EventTypes.LOCK_ACQUIRED, path.toString(), lease, caller.id(), caller.subject()))
                                 .map(event -> new LockApi.Granted(token, mode, lease.expiresAt, lease.ownerId,
                                         path.toString(), ttl));
                     }));
@@ -96,7 +96,7 @@ public class LeaseService {
                 .flatMap(lease -> PathEntries.databaseNow().flatMap(now -> {
             lease.ttlSeconds = ttl(wanted, lease.ttlSeconds);
             lease.expiresAt = now.plusSeconds(lease.ttlSeconds);
-            return record(EventTypes.LOCK_RENEWED, path.toString(), lease, caller.id())
+            return record(EventTypes.LOCK_RENEWED, path.toString(), lease, caller.id(), caller.subject())
                     .map(event -> new LockApi.Renewed(lease.mode, lease.expiresAt, lease.ownerId, path.toString(),
                             lease.ttlSeconds));
         }));
@@ -110,7 +110,7 @@ public class LeaseService {
     public Uni<Void> release(FsPath path, Set<String> tokens, Caller caller) {
         return acls.requireChain(path, caller, Permission.READ, "release lock").flatMap(chain -> held(chain, path,
                 tokens, caller)).flatMap(lease -> lease.delete()
-                .flatMap(v -> record(EventTypes.LOCK_RELEASED, path.toString(), lease, caller.id())))
+                .flatMap(v -> record(EventTypes.LOCK_RELEASED, path.toString(), lease, caller.id(), caller.subject())))
                 .replaceWithVoid();
     }
 
@@ -132,7 +132,7 @@ public class LeaseService {
                         }
                         List<LockApi.LockInfo> broken = new ArrayList<>();
                         return Sequence.forEach(live, lease -> lease.delete()
-                                .flatMap(v -> record(EventTypes.LOCK_BROKEN, path.toString(), lease, caller.id()))
+                                .flatMap(v -> record(EventTypes.LOCK_BROKEN, path.toString(), lease, caller.id(), caller.subject()))
                                 .invoke(event -> broken.add(new LockApi.LockInfo(path.toString(), lease.mode,
                                         lease.ownerId, lease.acquiredAt, lease.expiresAt))))
                                 .replaceWith(broken);
@@ -176,7 +176,7 @@ public class LeaseService {
                         + "FOR UPDATE SKIP LOCKED", Lease.class)
                 .setParameter("now", now).setParameter("n", config.sweepBatch()).getResultList()))
                 .flatMap(expired -> Sequence.forEach(expired, lease -> entries.pathOf(lease.entryId)
-                        .flatMap(path -> record(EventTypes.LOCK_EXPIRED, path, lease, "system:lock-sweeper"))
+                        .flatMap(path -> record(EventTypes.LOCK_EXPIRED, path, lease, "system:lock-sweeper", null))
                         .flatMap(event -> lease.delete())).replaceWith(expired.size()));
     }
 
@@ -217,7 +217,7 @@ public class LeaseService {
         return ttl;
     }
 
-    private Uni<?> record(String type, String path, Lease lease, String actor) {
+    private Uni<?> record(String type, String path, Lease lease, String actor, String subject) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("path", path);
         details.put("mode", lease.mode.name());
@@ -228,6 +228,6 @@ public class LeaseService {
         details.put("ttlSeconds", lease.ttlSeconds);
         details.put("expiresAt", lease.expiresAt.toString());
         return outbox.record(Topics.LOCKS, PathKeys.of(FsPath.parse(path)), type, path,
-                AuditData.success(actor, type, path, details));
+                AuditData.success(actor, type, path, details).by(subject));
     }
 }

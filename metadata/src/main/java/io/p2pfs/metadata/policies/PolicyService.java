@@ -115,7 +115,7 @@ public class PolicyService {
                         details.put("after", settings);
                         return change.flatMap(v -> outbox.record(Topics.ACLS, PathKeys.of(path),
                                 EventTypes.POLICY_CHANGED, path.toString(), AuditData.success(caller.id(),
-                                        EventTypes.POLICY_CHANGED, path.toString(), details)));
+                                        EventTypes.POLICY_CHANGED, path.toString(), details).by(caller.subject())));
                     })
                     .flatMap(event -> view(path, chain));
         });

@@ -114,7 +114,7 @@ public class UsageService {
                             details.put("defaultBytes", config.defaultBytes().asLongValue());
                             return outbox.record(Topics.ACLS, userId, EventTypes.QUOTA_CHANGED, "user:" + userId,
                                     AuditData.success(admin.id(), EventTypes.QUOTA_CHANGED, "user:" + userId,
-                                            details));
+                                            details).by(admin.subject()));
                         })))
                 .flatMap(event -> one(userId));
     }

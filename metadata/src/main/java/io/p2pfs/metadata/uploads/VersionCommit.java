@@ -313,13 +313,14 @@ public class VersionCommit {
                         details.put("prunedVersions", pruned.versions());
                     }
                     return outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_UPLOADED, path.toString(),
-                            AuditData.success(caller, EventTypes.FILE_UPLOADED, path.toString(), details));
+                            AuditData.success(caller, EventTypes.FILE_UPLOADED, path.toString(), details)
+                                    .by(prepared.caller().subject()));
                 })
                 .flatMap(event -> conflict == null ? Uni.createFrom().voidItem()
                         : outbox.record(Topics.FILES, PathKeys.of(requested), EventTypes.FILE_CONFLICT,
                                 requested.toString(), AuditData.success(caller, EventTypes.FILE_CONFLICT,
                                         requested.toString(), conflictDetails(requested, path, policy, session,
-                                                target, version))).replaceWithVoid())
+                                                target, version)).by(prepared.caller().subject())).replaceWithVoid())
                 .map(v -> new Uploads.Result(path.toString(), version, manifest.size(), prepared.sha256(),
                         manifest.chunks().size(), sent, version == 1, ETags.of(entry.entryId, version),
                         session.baseVersion, conflict));
@@ -338,7 +339,7 @@ public class VersionCommit {
             }
             return outbox.record(Topics.FILES, PathKeys.of(path), EventTypes.FILE_CONFLICT, path.toString(),
                     new AuditData(caller.id(), EventTypes.FILE_CONFLICT, path.toString(), AuditData.Outcome.FAILED,
-                            conflict.detail(), null, null, conflict.details)).replaceWithVoid();
+                            conflict.detail(), null, null, conflict.details).by(caller.subject())).replaceWithVoid();
         });
     }
 

@@ -45,7 +45,8 @@ public class UserDirectory {
         String login = identity.getPrincipal().getName();
         String cached = known.get(subject);
         if (cached != null) {
-            return Uni.createFrom().item(new Caller(cached, login, groups, admin));
+            io.p2pfs.common.problem.RequestActor.remember(cached);
+            return Uni.createFrom().item(new Caller(cached, subject, login, groups, admin));
         }
         return Panache.withSession(() -> RegisteredUser.<RegisteredUser>findById(subject))
                 .flatMap(found -> found != null ? Uni.createFrom().item(found.userId)
@@ -56,7 +57,10 @@ public class UserDirectory {
                     }
                     known.put(subject, userId);
                 })
-                .map(userId -> new Caller(userId, login, groups, admin));
+                .map(userId -> {
+                    io.p2pfs.common.problem.RequestActor.remember(userId);
+                    return new Caller(userId, subject, login, groups, admin);
+                });
     }
 
     private Uni<String> askTracker(String subject, String rawToken) {

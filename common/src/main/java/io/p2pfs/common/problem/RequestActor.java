@@ -1,0 +1,35 @@
+package io.p2pfs.common.problem;
+
+import io.smallrye.common.vertx.ContextLocals;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * The user id a service resolved for the request being served, so that a refusal of it names the
+ * same actor its successes do (the user id, not only the login). Kept in the request's own
+ * (duplicated) Vert.x context; outside a request there is none.
+ */
+public final class RequestActor {
+
+    private static final String KEY = "p2pfs.actor";
+
+    private RequestActor() {
+    }
+
+    /** Remembers {@code userId} as the actor of the current request (no-op outside one). */
+    public static void remember(String userId) {
+        Context context = Vertx.currentContext();
+        if (context != null && io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)) {
+            ContextLocals.put(KEY, userId);
+        }
+    }
+
+    /** The user id remembered for the current request, or null. */
+    public static String current() {
+        Context context = Vertx.currentContext();
+        if (context == null || !io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)) {
+            return null;
+        }
+        return ContextLocals.<String>get(KEY).orElse(null);
+    }
+}
