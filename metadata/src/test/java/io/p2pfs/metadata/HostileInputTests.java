@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.common.events.Topics;
+import io.p2pfs.testing.HostileInputs;
 import io.p2pfs.testing.KafkaRecords;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,14 +81,7 @@ class HostileInputTests {
     final byte[] content = TestCalls.random(6000, 11);
 
     static Arbitrary<String> hostileSegment() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("..", ".", "", "%2e%2e", "%2E%2E%2F", "%00", "%ZZ", "%", "a%2Fb", "a b", "*", "~",
-                        "file.txt", "sub", "missing", "con", "nul", "\u202egpj.exe", "pay\u200bpal", "\ufeff",
-                        "caf\u0065\u0301", "\ud83d\udcc1", "a\u2028b", "\u0007", "?x=1", "#frag", ";jsessionid=1",
-                        "\\..\\", "x".repeat(300), "%C0%AE%C0%AE", "%ED%A0%80"),
-                Arbitraries.strings().ofMinLength(0).ofMaxLength(40),
-                Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(12),
-                Arbitraries.strings().alpha().numeric().withChars("-_.~").ofMinLength(1).ofMaxLength(20));
+        return HostileInputs.segment();
     }
 
     /** A namespace path: inside the owner's private tree most of the time, sometimes anywhere. */
@@ -106,37 +99,14 @@ class HostileInputTests {
     }
 
     static Arbitrary<String> json() {
-        Arbitrary<String> scalar = Arbitraries.oneOf(
-                Arbitraries.of("null", "true", "false", "0", "-1", "1e308", "-9223372036854775809",
-                        "18446744073709551616", "0.5", "\"\"", "\"EXCLUSIVE\"", "\"READ\"", "\"\\u0000\"", "[]", "{}"),
-                Arbitraries.strings().ofMaxLength(20).map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"")
-                        .replaceAll("[\\x00-\\x1f]", "") + "\""),
-                Arbitraries.longs().map(n -> Long.toString(n)));
-        Arbitrary<String> keys = Arbitraries.of("path", "from", "to", "mode", "ttlSeconds", "inherit", "entries",
+        return HostileInputs.json(List.of("path", "from", "to", "mode", "ttlSeconds", "inherit", "entries",
                 "principal", "permissions", "replicationFactor", "conflictStrategy", "keepVersions", "keepDays",
                 "limitBytes", "manifest", "receipts", "sha256", "chunks", "chunkId", "size", "ifMatch", "createOnly",
-                "report", "x");
-        Arbitrary<String> object = Combinators.combine(keys.list().ofMaxSize(5), scalar.list().ofMaxSize(5))
-                .as((ks, vs) -> {
-                    StringBuilder out = new StringBuilder("{");
-                    for (int i = 0; i < Math.min(ks.size(), vs.size()); i++) {
-                        out.append(i == 0 ? "" : ",").append('"').append(ks.get(i)).append("\":").append(vs.get(i));
-                    }
-                    return out.append('}').toString();
-                });
-        Arbitrary<String> nested = object.list().ofMaxSize(3).map(list -> "{\"entries\":[" + String.join(",", list)
-                + "],\"manifest\":[" + String.join(",", list) + "]}");
-        Arbitrary<String> garbage = Arbitraries.of("{", "[", "{\"a\":", "not json", "\u0000", "{\"a\":1}}",
-                "[".repeat(2000), "{\"path\":" + "\"x\"".repeat(3) + "}");
-        return Arbitraries.oneOf(scalar, object, nested, garbage);
+                "report", "x"));
     }
 
     Arbitrary<Map<String, String>> headers() {
-        Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.of("*", "\"\"", "\"1.2\"", "W/\"x\"", "bytes=0-",
-                "bytes=-5", "bytes=5-1", "bytes=0-1,3-4", "bytes=99999999999-", "<>", "<token>", ",,,", "a".repeat(500)),
-                Arbitraries.strings().ascii().ofMaxLength(30).map(s -> s.replaceAll("[\\r\\n\\x00-\\x1f\\x7f]", "")));
-        Arbitrary<String> names = Arbitraries.of("If-Match", "If-None-Match", "Range", "Lock-Token", "Content-Range");
-        return Arbitraries.maps(names, values).ofMaxSize(2);
+        return HostileInputs.headers(List.of("If-Match", "If-None-Match", "Range", "Lock-Token", "Content-Range"));
     }
 
     Arbitrary<Hostile> requests() {
@@ -144,18 +114,11 @@ class HostileInputTests {
                 json(), headers()).as(Hostile::new);
     }
 
-    /** A hostile request's answer: its status and body. */
+    /** A hostile request's answer: its status and body, and how it was sent. */
     record Answer(int status, String body, String method, String rawPath) {
     }
 
-    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10)).build();
-
-    /**
-     * Sends it as it is, with the JDK's client (no templating, no re-encoding): the path is
-     * percent-encoded as UTF-8 except for unreserved characters, '/' and '%', so that encoded
-     * dots, slashes and malformed escapes reach the service as written.
-     */
+    /** Sends it as it is ({@link HostileInputs#send}). */
     Answer send(Hostile h, String ownerToken, String strangerToken) throws Exception {
         if (h.who() == Who.OWNER) {
             h = new Hostile(h.who(), h.endpoint(), h.path().replace(home, ownHome), h.other().replace(home, ownHome),
@@ -185,57 +148,29 @@ class HostileInputTests {
             case BEGIN -> h.body().length() % 2 == 0 ? h.body() : "{\"path\":\"" + esc(h.path()) + "\"}";
             default -> h.body();
         };
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(MetadataTestResource.url + encode(url) + query)).timeout(Duration.ofSeconds(30));
-        switch (h.who()) {
-            case OWNER -> request.header("Authorization", "Bearer " + ownerToken);
-            case STRANGER -> request.header("Authorization", "Bearer " + strangerToken);
-            case FORGED -> request.header("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
-            case ANONYMOUS -> {
-            }
-        }
-        h.headers().forEach(request::header);
+        String token = switch (h.who()) {
+            case OWNER -> ownerToken;
+            case STRANGER -> strangerToken;
+            case FORGED -> HostileInputs.FORGED_TOKEN;
+            case ANONYMOUS -> null;
+        };
         boolean sendsBody = h.endpoint() == Endpoint.PUT_FILE || h.endpoint().json;
-        if (sendsBody) {
-            request.header("Content-Type", h.endpoint() == Endpoint.PUT_FILE ? "application/octet-stream"
-                    : "application/json");
-        }
-        request.method(h.endpoint().method, sendsBody
-                ? java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.getBytes(StandardCharsets.UTF_8))
-                : java.net.http.HttpRequest.BodyPublishers.noBody());
-        var response = HTTP.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body(), h.endpoint().method, encode(url));
+        var answer = HostileInputs.send(MetadataTestResource.url, h.endpoint().method, url, query, token, h.headers(),
+                sendsBody ? (h.endpoint() == Endpoint.PUT_FILE ? "application/octet-stream" : "application/json")
+                        : null, sendsBody ? body : null);
+        return new Answer(answer.status(), answer.body(), h.endpoint().method, HostileInputs.encode(url));
     }
-
-    static String encode(String path) {
-        StringBuilder out = new StringBuilder();
-        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~/%".indexOf(c) >= 0)) {
-                out.append(c);
-            } else {
-                out.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return out.toString();
-    }
-
-    static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static String detail(Answer answer) {
-        try {
-            return JSON.readTree(answer.body()).path("detail").asText("");
-        } catch (Exception notJson) {
-            return "";
-        }
+        return new HostileInputs.Answer(answer.status(), answer.body()).detail();
     }
 
     static String clip(String s) {
-        return s.length() <= 400 ? s : s.substring(0, 400) + "…";
+        return HostileInputs.clip(s);
     }
 
     static String esc(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", "");
+        return HostileInputs.esc(s);
     }
 
     /** Whether the request names the owner's private tree (a stranger may do nothing there). */
