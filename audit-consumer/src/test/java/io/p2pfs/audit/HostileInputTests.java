@@ -165,7 +165,7 @@ class HostileInputTests {
                 }
             }
             if (h.who() == Who.USER && (status == 401 || status == 403)) {
-                refusals.add(h.endpoint().method + " " + h.endpoint().path + " " + status);
+                refusals.add(HostileInputs.refusal(h.endpoint().method, h.endpoint().path, status));
             }
             if ((h.who() == Who.ANONYMOUS || h.who() == Who.FORGED) && status == 401) {
                 anonymous++;
@@ -182,18 +182,8 @@ class HostileInputTests {
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<JsonNode> denied = KafkaRecords.events(Topics.ACCESS, ev -> ev.path("type").asText()
                     .equals("access.denied") && !Instant.parse(ev.path("time").asText()).isBefore(start));
-            List<String> recorded = new ArrayList<>(denied.stream()
-                    .filter(ev -> ev.path("data").path("actor").asText().equals(user))
-                    .map(ev -> ev.path("data").path("details"))
-                    .map(d -> d.path("method").asText() + " " + d.path("url").asText() + " " + d.path("status").asInt())
-                    .toList());
-            List<String> missing = new ArrayList<>();
-            for (String refusal : refusals) {
-                if (!recorded.remove(refusal)) {
-                    missing.add(refusal);
-                }
-            }
-            assertEquals(List.of(), missing.stream().limit(20).toList(), "refusals not on record");
+            assertEquals(List.of(), HostileInputs.unrecorded(denied, user, refusals).stream().limit(20).toList(),
+                    "refusals not on record");
             long counted = KafkaRecords.refusals(denied.stream().filter(ev -> ev.path("data").path("actor")
                     .isMissingNode()).toList());
             assertTrue(counted >= expectedAnonymous, counted + " anonymous denials recorded for " + expectedAnonymous);

@@ -125,6 +125,31 @@ public final class HostileInputs {
         return out.toString();
     }
 
+    /** How a suite writes down a refusal it was answered, to find its {@code access.denied} event. */
+    public static String refusal(String method, String url, int status) {
+        return method + " " + url + " " + status;
+    }
+
+    /**
+     * The refusals of {@code expected} (as {@link #refusal}) that no {@code access.denied} event of
+     * {@code actor} among {@code denials} records, each event matching one refusal.
+     */
+    public static List<String> unrecorded(List<com.fasterxml.jackson.databind.JsonNode> denials, String actor,
+            List<String> expected) {
+        List<String> recorded = new java.util.ArrayList<>(denials.stream()
+                .filter(ev -> ev.path("data").path("actor").asText().equals(actor))
+                .map(ev -> ev.path("data").path("details"))
+                .map(d -> refusal(d.path("method").asText(), d.path("url").asText(), d.path("status").asInt()))
+                .toList());
+        List<String> missing = new java.util.ArrayList<>();
+        for (String refusal : expected) {
+            if (!recorded.remove(refusal)) {
+                missing.add(clip(refusal));
+            }
+        }
+        return missing;
+    }
+
     /** A string as the inside of a JSON string literal (controls dropped). */
     public static String esc(String s) {
         return s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\x00-\\x1f]", "");

@@ -206,7 +206,7 @@ class HostileInputTests {
             }
             if ((status == 401 || status == 403) && (h.who() == Who.USER || h.who() == Who.NODE)) {
                 refusals.get(h.who() == Who.USER ? user : "service-account-p2pfs-node")
-                        .add(h.endpoint().method + " " + HostileInputs.encode(url) + " " + status);
+                        .add(HostileInputs.refusal(h.endpoint().method, HostileInputs.encode(url), status));
             }
             if ((h.who() == Who.ANONYMOUS || h.who() == Who.FORGED) && status == 401) {
                 anonymous++;
@@ -233,19 +233,8 @@ class HostileInputTests {
             List<JsonNode> denied = KafkaRecords.events(Topics.ACCESS, ev -> ev.path("type").asText()
                     .equals("access.denied") && !Instant.parse(ev.path("time").asText()).isBefore(start));
             for (var expected : refusals.entrySet()) {
-                List<String> recorded = new ArrayList<>(denied.stream()
-                        .filter(ev -> ev.path("data").path("actor").asText().equals(expected.getKey()))
-                        .map(ev -> ev.path("data").path("details"))
-                        .map(d -> d.path("method").asText() + " " + d.path("url").asText() + " "
-                                + d.path("status").asInt()).toList());
-                List<String> missing = new ArrayList<>();
-                for (String refusal : expected.getValue()) {
-                    if (!recorded.remove(refusal)) {
-                        missing.add(refusal);
-                    }
-                }
-                assertEquals(List.of(), missing.stream().limit(20).toList(), "refusals of " + expected.getKey()
-                        + " not on record");
+                assertEquals(List.of(), HostileInputs.unrecorded(denied, expected.getKey(), expected.getValue())
+                        .stream().limit(20).toList(), "refusals of " + expected.getKey() + " not on record");
             }
             long counted = KafkaRecords.refusals(denied.stream().filter(ev -> ev.path("data").path("actor")
                     .isMissingNode()).toList());
