@@ -165,10 +165,13 @@ def main():
     claims = json.loads(base64.urlsafe_b64decode(alice.split(".")[1] + "=="))
     expect("tokens carry the groups claim", "engineering" in [g.strip("/") for g in claims.get("groups", [])], True)
 
-    base = f"/e2e-{uuid.uuid4().hex[:8]}"
+    base = f"/alice/e2e-{uuid.uuid4().hex[:8]}"
     files = METADATA + "/api/v1/files"
     content = os.urandom(3 * 1024 * 1024 + 5)
-    expect("alice creates a directory", call("POST", f"{METADATA}/api/v1/dirs{base}", alice)[0], 201)
+    # Everyone has a home, /<user id>, made at registration; nothing else of a user's lies at the root.
+    expect("bob may not create a directory at the root", call("POST", f"{METADATA}/api/v1/dirs/e2e-root", bob)[0], 403)
+    expect("alice creates a directory in her home",
+           call("POST", f"{METADATA}/api/v1/dirs{base}?parents=true", alice)[0], 201)
     expect("alice uploads a file", call("PUT", f"{files}{base}/plan.bin", alice, content,
                                         "application/octet-stream")[0], 201)
     status, body, _ = call("GET", f"{files}{base}/plan.bin", alice)

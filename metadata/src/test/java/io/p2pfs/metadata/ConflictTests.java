@@ -54,7 +54,7 @@ class ConflictTests {
     @BeforeEach
     void freshDirectory() {
         TestPeers.atLeast(3);
-        dir = "/conflicts-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = "/" + TestUsers.OWNER + "/conflicts-" + UUID.randomUUID().toString().substring(0, 8);
         given().auth().oauth2(TOKEN).post("/api/v1/dirs" + dir).then().statusCode(201);
     }
 

@@ -49,7 +49,7 @@ class DataPathTests {
         TestPeers.atLeast(4);
         TestUsers.register(USER);
         if (dir == null) {
-            dir = "/t-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/t-" + UUID.randomUUID().toString().substring(0, 8);
             given().auth().oauth2(TOKEN).post("/api/v1/dirs" + dir).then().statusCode(201);
         }
     }

@@ -61,8 +61,9 @@ class DirectDataPathTests {
     void peersAndDirectories() {
         TestPeers.atLeast(4);
         if (dir == null) {
-            dir = "/direct-" + UUID.randomUUID().toString().substring(0, 8);
-            otherDir = dir + "-other";
+            String name = "direct-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/" + name;
+            otherDir = "/" + OTHER + "/" + name + "-other";
             DirectClients.of(USER).mkdirs(dir);
             DirectClients.of(OTHER).mkdirs(otherDir);
         }

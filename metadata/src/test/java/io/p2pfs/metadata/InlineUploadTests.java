@@ -48,7 +48,7 @@ class InlineUploadTests {
     void home() {
         TestPeers.atLeast(3);
         TestUsers.register(USER);
-        dir = "/inline-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = "/" + USER + "/inline-" + UUID.randomUUID().toString().substring(0, 8);
         given().auth().oauth2(TOKEN).post("/api/v1/dirs" + dir).then().statusCode(201);
     }
 

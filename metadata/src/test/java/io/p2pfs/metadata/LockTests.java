@@ -37,7 +37,7 @@ class LockTests {
     @BeforeEach
     void freshDirectory() {
         TestPeers.atLeast(3);
-        dir = "/locks-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = "/" + TestUsers.OWNER + "/locks-" + UUID.randomUUID().toString().substring(0, 8);
         given().auth().oauth2(OWNER_TOKEN).post("/api/v1/dirs" + dir).then().statusCode(201);
         // Two replicas are enough here and spare the machine.
         given().auth().oauth2(OWNER_TOKEN).contentType("application/json").body(Map.of("replicationFactor", 2))

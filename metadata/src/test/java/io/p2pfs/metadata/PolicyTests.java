@@ -32,7 +32,7 @@ class PolicyTests {
     @BeforeEach
     void freshDirectory() {
         TestPeers.atLeast(3);
-        dir = "/policies-" + UUID.randomUUID().toString().substring(0, 8);
+        dir = "/" + TestUsers.OWNER + "/policies-" + UUID.randomUUID().toString().substring(0, 8);
         given().auth().oauth2(TOKEN).post("/api/v1/dirs" + dir + "/sub/leaf?parents=true").then().statusCode(201);
     }
 

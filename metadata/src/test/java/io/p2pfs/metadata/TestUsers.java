@@ -34,7 +34,10 @@ public final class TestUsers {
         return TestTokens.user(login).groups(groups).sign();
     }
 
-    /** Registers {@code login} under its own name as user id; 201 the first time, 409 after. */
+    /**
+     * Registers {@code login} under its own name as user id (201 the first time, 409 after) and
+     * waits for its home directory.
+     */
     public static void register(String login) {
         if (REGISTERED.contains(login)) {
             return;
@@ -43,6 +46,15 @@ public final class TestUsers {
                 .contentType("application/json").body("{}").post("/api/v1/users").statusCode();
         if (status != 201 && status != 409) {
             throw new IllegalStateException("registering " + login + " at the tracker answered " + status);
+        }
+        // The metadata service makes the new user's home /<login> once it reads the registration.
+        String token = TestTokens.user(login).sign();
+        String metadata = MetadataTestResource.url;
+        if (metadata != null) {
+            // In this thread: the static fields below register users while this class initialises.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).pollInSameThread()
+                    .pollInterval(java.time.Duration.ofMillis(50)).until(() -> given().baseUri(metadata)
+                            .auth().oauth2(token).get("/api/v1/stat/" + login).statusCode() == 200);
         }
         REGISTERED.add(login);
     }

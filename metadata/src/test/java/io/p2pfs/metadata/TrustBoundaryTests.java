@@ -52,7 +52,7 @@ class TrustBoundaryTests {
         ownerToken = TestUsers.token(owner);
         granteeToken = TestUsers.token(grantee);
         strangerToken = TestUsers.token("tbs-" + tag);
-        dir = "/tb-" + tag;
+        dir = "/" + owner + "/tb-" + tag;
         TestCalls.home(ownerToken, dir);
     }
 
@@ -169,15 +169,17 @@ class TrustBoundaryTests {
             assertSame(given().auth().oauth2(granteeToken).get(op + visible + "/missing.txt"),
                     given().auth().oauth2(granteeToken).get(op + visible + "/hidden.txt"), 404);
         }
-        // Another user's top-level directory under the shared root, and anything below it.
+        // Another user's home under the root, and anything below it.
+        assertSame(given().auth().oauth2(strangerToken).get("/api/v1/stat/tb-nothing-" + tag),
+                given().auth().oauth2(strangerToken).get("/api/v1/stat/" + owner), 404);
         assertSame(given().auth().oauth2(strangerToken).get("/api/v1/stat/tb-nothing-" + tag),
                 given().auth().oauth2(strangerToken).get("/api/v1/stat" + dir), 404);
         assertSame(given().auth().oauth2(strangerToken).get("/api/v1/stat" + dir + "/nothing"),
                 given().auth().oauth2(strangerToken).get("/api/v1/stat" + dir + "/sub"), 404);
         given().auth().oauth2(strangerToken).get("/api/v1/list/").then().statusCode(200)
-                .body("entries.name", not(hasItem(dir.substring(1))));
+                .body("entries.name", not(hasItem(owner)));
         given().auth().oauth2(ownerToken).get("/api/v1/list/").then().statusCode(200)
-                .body("entries.name", hasItem(dir.substring(1)));
+                .body("entries.name", hasItem(owner));
         // What the caller may see but not do stays a plain 403.
         given().auth().oauth2(granteeToken).delete("/api/v1/files" + visible).then().statusCode(403);
 
@@ -346,8 +348,8 @@ class TrustBoundaryTests {
                 .contentType("application/json").body(Map.of("subject", subject, "login", login))
                 .put("/api/v1/users/" + id).then().statusCode(201);
         String token = io.p2pfs.testing.TestTokens.user(login).sign();
-        String own = "/tbl-" + tag;
-        given().auth().oauth2(token).post("/api/v1/dirs" + own).then().statusCode(201);
+        String own = "/" + id + "/own";
+        given().auth().oauth2(token).post("/api/v1/dirs" + own + "?parents=true").then().statusCode(201);
         given().auth().oauth2(token).get("/api/v1/list" + dir).then().statusCode(404);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<JsonNode> created = KafkaRecords.events(Topics.FILES, ev -> ev.path("type").asText()
@@ -362,6 +364,44 @@ class TrustBoundaryTests {
             assertTrue(TestCalls.accessDenied(login).stream().noneMatch(ev -> ev.path("subject").asText().equals(dir)),
                     "the refusal named the login");
         });
+    }
+
+    @Test
+    void everyUserHasAHomeFromRegistrationAndNobodyButAnAdminPutsAnythingElseAtTheRoot() {
+        // Before carol-<tag> registers, nobody takes her name at the root.
+        String future = "tbf-" + tag;
+        given().auth().oauth2(strangerToken).post("/api/v1/dirs/" + future).then().statusCode(403)
+                .contentType("application/problem+json");
+        given().auth().oauth2(strangerToken).post("/api/v1/dirs/" + future + "/deep?parents=true").then()
+                .statusCode(403);
+        TestCalls.upload(strangerToken, "/" + future, "squat".getBytes()).then().statusCode(403);
+        given().auth().oauth2(ownerToken).contentType("application/json")
+                .body(Map.of("from", dir, "to", "/" + future)).post("/api/v1/moves").then().statusCode(403);
+        // Registered, she finds her home made for her, hers.
+        String futureToken = TestUsers.token(future);
+        given().auth().oauth2(futureToken).get("/api/v1/acl/" + future).then().statusCode(200)
+                .body("owner", equalTo(future));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<JsonNode> made = KafkaRecords.events(Topics.FILES, ev -> ev.path("type").asText().equals("dir.created")
+                    && ev.path("subject").asText().equals("/" + future));
+            assertEquals(1, made.size());
+            assertEquals("system:registration", made.get(0).path("data").path("actor").asText());
+        });
+        given().auth().oauth2(futureToken).post("/api/v1/dirs/" + future + "/work").then().statusCode(201);
+        // Her own name is all she may create at the root, and only as a directory, which exists.
+        given().auth().oauth2(futureToken).post("/api/v1/dirs/" + future).then().statusCode(409);
+        given().auth().oauth2(futureToken).post("/api/v1/dirs/tbx-" + tag).then().statusCode(403);
+        // The root lists her home to her and the stranger's to nobody else.
+        List<String> names = given().auth().oauth2(futureToken).get("/api/v1/list/?limit=1000").then().statusCode(200)
+                .extract().path("entries.name");
+        assertTrue(names.contains(future), names.toString());
+        assertTrue(!names.contains(owner), names.toString());
+        // An admin may make shared directories at the root.
+        given().auth().oauth2(TestUsers.OTHER_TOKEN).post("/api/v1/dirs/tbshared-" + tag).then().statusCode(201);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(TestCalls
+                .accessDenied("tbs-" + tag).stream().anyMatch(ev -> ev.path("subject").asText().equals("/" + future)
+                        && ev.path("data").path("details").path("permission").asText().equals("WRITE")),
+                "the squatting attempt is audited with its path"));
     }
 
     @Test

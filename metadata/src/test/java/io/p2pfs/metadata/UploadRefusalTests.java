@@ -49,7 +49,7 @@ class UploadRefusalTests {
     void peersAndDirectory() {
         TestPeers.atLeast(4);
         if (dir == null) {
-            dir = "/refusals-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/refusals-" + UUID.randomUUID().toString().substring(0, 8);
             DirectClients.of(USER).mkdirs(dir);
             DirectClients.of(STRANGER);
         }

@@ -82,6 +82,22 @@ public class AclService {
     }
 
     /**
+     * The root holds the users' home directories: at the root a caller who is no admin creates
+     * only {@code /<its user id>}, a directory (so nobody takes another person's name before they
+     * register, and a user's home is theirs). 403 otherwise, audited with the path.
+     */
+    public static void requireCreatableAtRoot(FsPath created, Caller caller, boolean directory) {
+        if (created.segments().size() != 1 || caller.admin()) {
+            return;
+        }
+        if (!directory || !created.segments().get(0).equals(caller.id())) {
+            throw new Forbidden("The root holds only the users' home directories: yours is /" + caller.id()
+                    + "; create " + created.segments().get(0) + " below it.").with("home", "/" + caller.id())
+                    .denying(created.toString(), Permission.WRITE.name());
+        }
+    }
+
+    /**
      * May the caller write at {@code path}: WRITE on the file when it exists, else WRITE on the
      * directory that would hold it (which must exist). Answers the entries of the chain.
      */
@@ -93,6 +109,7 @@ public class AclService {
                 check(nodes, path, caller, Permission.WRITE, action, missing(path));
             } else if (chain.size() == depth - 1 && chain.get(chain.size() - 1).isDir()) {
                 check(nodes, path.parent(), caller, Permission.WRITE, action, noDirectory);
+                requireCreatableAtRoot(path, caller, false);
             } else {
                 check(nodes, path, caller, Permission.READ, action, noDirectory);
                 throw new NotFound(noDirectory);
@@ -114,6 +131,9 @@ public class AclService {
                 return null;
             }
             check(nodes, deepest, caller, Permission.WRITE, "mkdir", missing(path));
+            if (deepest.isRoot()) {
+                requireCreatableAtRoot(new FsPath(path.segments().subList(0, 1)), caller, true);
+            }
             return null;
         })).replaceWithVoid();
     }

@@ -142,6 +142,7 @@ public class VersionCommit {
      */
     private Uni<Void> requireWrite(Target target, Caller caller) {
         if (target.entry().currentVersion == null) {
+            AclService.requireCreatableAtRoot(target.path(), caller, false);
             return acls.requireChain(target.path().parent(), caller, Permission.WRITE, "upload").replaceWithVoid();
         }
         return acls.requireWrite(target.path(), caller, "upload").replaceWithVoid();

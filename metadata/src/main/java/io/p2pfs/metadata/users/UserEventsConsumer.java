@@ -10,8 +10,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Learns registrations from the tracker's {@code user.registered} events; replays are harmless.
- * A record is acknowledged only once stored ({@link ReliableConsumer}).
+ * Learns registrations from the tracker's {@code user.registered} events and makes each new
+ * user's home directory ({@link Homes}); replays are harmless. A record is acknowledged only once
+ * stored ({@link ReliableConsumer}).
  */
 @ApplicationScoped
 public class UserEventsConsumer {
@@ -20,10 +21,12 @@ public class UserEventsConsumer {
 
     private final ObjectMapper json;
     private final ReliableConsumer reliably;
+    private final Homes homes;
 
-    public UserEventsConsumer(ObjectMapper json, ReliableConsumer reliably) {
+    public UserEventsConsumer(ObjectMapper json, ReliableConsumer reliably, Homes homes) {
         this.json = json;
         this.reliably = reliably;
+        this.homes = homes;
     }
 
     @Incoming(CHANNEL)
@@ -45,6 +48,7 @@ public class UserEventsConsumer {
             Log.debug("Skipping a user event without subject or user id");
             return Uni.createFrom().voidItem();
         }
-        return UserDirectory.remember(subject, userId, details.path("login").asText(userId)).replaceWithVoid();
+        return UserDirectory.remember(subject, userId, details.path("login").asText(userId))
+                .flatMap(stored -> homes.ensure(userId, subject));
     }
 }

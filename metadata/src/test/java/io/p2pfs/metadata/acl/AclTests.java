@@ -132,7 +132,7 @@ class AclTests {
 
     @Test
     void everyPermissionForEveryPrincipalKindOnEveryOperationFileAndInherited() {
-        String base = "/acl-" + tag;
+        String base = "/" + owner + "/acl-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + base).then().statusCode(201);
         List<String> failures = new ArrayList<>();
         Map<String, Integer> deniedToBob = new LinkedHashMap<>();
@@ -190,7 +190,7 @@ class AclTests {
 
     @Test
     void inheritFalseCutsTheDirectoryGrantsAndHidesTheEntryFromListings() {
-        String dir = "/cut-" + tag;
+        String dir = "/" + owner + "/cut-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + dir).then().statusCode(201);
         upload(ownerToken, dir + "/open.txt", "open").then().statusCode(201);
         upload(ownerToken, dir + "/private.txt", "private").then().statusCode(201);
@@ -216,7 +216,7 @@ class AclTests {
 
     @Test
     void aRevokeHoldsFromTheVeryNextRequest() {
-        String dir = "/revoke-" + tag;
+        String dir = "/" + owner + "/revoke-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + dir).then().statusCode(201);
         upload(ownerToken, dir + "/f.txt", "shared for now").then().statusCode(201);
         putAcl(ownerToken, dir + "/f.txt", acl(true, "group:" + group, Permission.DOWNLOAD), 200);
@@ -240,7 +240,7 @@ class AclTests {
 
     @Test
     void malformedAclsAreRefusedWithProblemsAndChangeNothing() {
-        String dir = "/bad-acl-" + tag;
+        String dir = "/" + owner + "/bad-acl-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + dir).then().statusCode(201);
         putAcl(ownerToken, dir, acl(true, "user:" + bob, Permission.READ), 200);
         for (String body : new String[] {"{\"entries\":[{\"principal\":\"root\",\"permissions\":[\"READ\"]}]}",
@@ -256,7 +256,7 @@ class AclTests {
 
     @Test
     void anAdministratorMayDoAnythingAndEveryOverrideIsAudited() {
-        String dir = "/admin-" + tag;
+        String dir = "/" + owner + "/admin-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + dir).then().statusCode(201);
         upload(ownerToken, dir + "/f.txt", "owned by ann").then().statusCode(201);
         String admin = "root-" + tag;

@@ -69,7 +69,7 @@ class ReliableConsumerTests {
     void confirmationsThatArriveWhileTheDatabaseIsAwayAreAppliedWhenItIsBack() throws Exception {
         TestPeers.atLeast(3);
         String user = "cora";
-        String dir = "/reliable-" + UUID.randomUUID().toString().substring(0, 8);
+        String dir = "/" + user + "/reliable-" + UUID.randomUUID().toString().substring(0, 8);
         DirectClients.of(user).mkdirs(dir);
         byte[] content = new byte[700 * 1024];
         new Random(5).nextBytes(content);

@@ -58,7 +58,7 @@ class KeyRotationTests {
         String admin = TestTokens.user("keys-admin-" + tag).roles("admin").sign();
         byte[] content = new byte[3 * 1024 * 1024 + 17];
         new Random(7).nextBytes(content);
-        String dir = "/rotate-" + tag;
+        String dir = "/" + owner + "/rotate-" + tag;
         given().auth().oauth2(token).post("/api/v1/dirs" + dir).then().statusCode(201);
         given().auth().oauth2(token).contentType("application/octet-stream").body(content)
                 .put("/api/v1/files" + dir + "/before.bin").then().statusCode(201);

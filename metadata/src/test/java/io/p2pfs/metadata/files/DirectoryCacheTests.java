@@ -41,7 +41,7 @@ class DirectoryCacheTests {
         reader = "dr-" + tag;
         ownerToken = TestUsers.token(owner);
         readerToken = TestUsers.token(reader);
-        dir = "/dc-" + tag;
+        dir = "/" + owner + "/dc-" + tag;
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + dir + "/a/b?parents=true").then().statusCode(201);
         TestCalls.upload(ownerToken, dir + "/a/b/f.txt", "content".getBytes()).then().statusCode(201);
     }
@@ -119,7 +119,7 @@ class DirectoryCacheTests {
     @Test
     void aDeletedDirectoryRecreatedByAnotherOwnerGivesNoRightsOfTheOldOne() {
         // The reader owns /x; the owner's directory below it is deleted and made again by the reader.
-        String shared = "/dcs-" + tag;
+        String shared = "/" + reader + "/dcs-" + tag;
         given().auth().oauth2(readerToken).post("/api/v1/dirs" + shared).then().statusCode(201);
         TestCalls.putAcl(readerToken, shared, TestCalls.acl(true, "user:" + owner, "READ", "WRITE", "DELETE"));
         given().auth().oauth2(ownerToken).post("/api/v1/dirs" + shared + "/d/e?parents=true").then().statusCode(201);

@@ -29,7 +29,7 @@ class ListingTests {
         TestPeers.atLeast(3);
         String tag = TestCalls.tag();
         String token = TestUsers.token("lisa-" + tag);
-        String dir = "/ls-" + tag;
+        String dir = "/lisa-" + tag + "/ls-" + tag;
         TestCalls.home(token, dir);
         upload(token, dir + "/one-byte", new byte[] {42}).then().statusCode(201);
         upload(token, dir + "/medium", random(5_000, 1)).then().statusCode(201);

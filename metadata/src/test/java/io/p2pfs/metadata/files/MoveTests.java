@@ -58,7 +58,7 @@ class MoveTests {
         TestPeers.atLeast(3);
         annToken = TestUsers.token(ann);
         bobToken = TestUsers.token(bob);
-        dir = "/mv-" + tag;
+        dir = "/" + ann + "/mv-" + tag;
         TestCalls.home(annToken, dir);
     }
 
@@ -148,7 +148,7 @@ class MoveTests {
 
     @Test
     void aMoveWithoutWriteOnTheTargetDirectoryIsRefusedAndChangesNothing() {
-        String bobsHome = "/mv-bob-" + tag;
+        String bobsHome = "/" + bob + "/mv-bob-" + tag;
         TestCalls.home(bobToken, bobsHome);
         upload(bobToken, bobsHome + "/mine.txt", "bob's".getBytes()).then().statusCode(201);
         TestCalls.mkdirs(annToken, dir + "/closed");

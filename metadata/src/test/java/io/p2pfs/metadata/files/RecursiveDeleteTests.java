@@ -54,7 +54,7 @@ class RecursiveDeleteTests {
         TestPeers.atLeast(3);
         annToken = TestUsers.token(ann);
         bobToken = TestUsers.token(bob);
-        dir = "/rd-" + tag;
+        dir = "/" + ann + "/rd-" + tag;
         tree = dir + "/tree";
         TestCalls.home(annToken, dir);
         TestCalls.mkdirs(annToken, tree + "/sub/deeper");

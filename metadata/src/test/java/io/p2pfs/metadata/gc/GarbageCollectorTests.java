@@ -57,7 +57,7 @@ class GarbageCollectorTests {
     void peersAndDirectory() {
         TestPeers.atLeast(4);
         if (dir == null) {
-            dir = "/gc-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/gc-" + UUID.randomUUID().toString().substring(0, 8);
             DirectClients.of(USER).mkdirs(dir);
         }
     }

@@ -74,7 +74,7 @@ class QuotaTests {
         token = TestUsers.token(user);
         TestUsers.register(ADMIN);
         adminToken = TestTokens.user(ADMIN).roles("user", "admin").sign();
-        dir = "/quota-" + tag;
+        dir = "/" + user + "/quota-" + tag;
         TestCalls.home(token, dir);
     }
 

@@ -51,7 +51,7 @@ class InventoryReconciliationTests {
     void peersAndDirectory() {
         TestPeers.atLeast(4);
         if (dir == null) {
-            dir = "/inventory-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/inventory-" + UUID.randomUUID().toString().substring(0, 8);
             DirectClients.of(USER).mkdirs(dir);
         }
     }

@@ -71,7 +71,7 @@ class RepairTests {
     void peersAndDirectory() {
         TestPeers.atLeast(5);
         if (dir == null) {
-            dir = "/repair-" + UUID.randomUUID().toString().substring(0, 8);
+            dir = "/" + USER + "/repair-" + UUID.randomUUID().toString().substring(0, 8);
             DirectClients.of(USER).mkdirs(dir);
         }
     }

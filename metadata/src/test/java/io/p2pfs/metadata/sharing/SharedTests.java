@@ -40,7 +40,7 @@ class SharedTests {
         TestPeers.atLeast(3);
         annToken = TestUsers.token(ann);
         bobToken = TestUsers.token(bob, team);
-        dir = "/sh-" + tag;
+        dir = "/" + ann + "/sh-" + tag;
         TestCalls.home(annToken, dir);
     }
 
@@ -83,7 +83,7 @@ class SharedTests {
         upload(bobToken, dir + "/team/bobs.txt", "mine".getBytes()).then().statusCode(201);
         putAcl(bobToken, dir + "/team/bobs.txt", acl(true, "authenticated", "READ"));
         // bob's file in his own directory, for every authenticated user.
-        String bobsHome = "/sh-" + tag + "-bob";
+        String bobsHome = "/" + bob + "/sh-" + tag + "-bob";
         TestCalls.home(bobToken, bobsHome);
         upload(bobToken, bobsHome + "/public.txt", "for all".getBytes()).then().statusCode(201);
         putAcl(bobToken, bobsHome + "/public.txt", acl(true, "authenticated", "READ", "DOWNLOAD"));
