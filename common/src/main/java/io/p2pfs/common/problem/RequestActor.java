@@ -12,16 +12,30 @@ import io.vertx.core.Vertx;
 public final class RequestActor {
 
     private static final String KEY = "p2pfs.actor";
+    private static final String SUBJECT = "p2pfs.actor-subject";
 
     private RequestActor() {
     }
 
-    /** Remembers {@code userId} as the actor of the current request (no-op outside one). */
-    public static void remember(String userId) {
+    /** Remembers {@code userId} (whose token has {@code subject}) as the actor of the current request (no-op outside one). */
+    public static void remember(String userId, String subject) {
         Context context = Vertx.currentContext();
         if (context != null && io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)) {
             ContextLocals.put(KEY, userId);
+            if (subject != null) {
+                ContextLocals.put(SUBJECT, subject);
+            }
         }
+    }
+
+    /** The token subject of {@code userId} if it is the current request's actor, else null. */
+    public static String subjectOf(String userId) {
+        Context context = Vertx.currentContext();
+        if (userId == null || context == null || !io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)
+                || !userId.equals(ContextLocals.<String>get(KEY).orElse(null))) {
+            return null;
+        }
+        return ContextLocals.<String>get(SUBJECT).orElse(null);
     }
 
     /** The user id remembered for the current request, or null. */

@@ -40,7 +40,8 @@ public class LockDenials {
         details.put("heldMode", holder.mode.name());
         details.put("expiresAt", holder.expiresAt.toString());
         AuditData data = new AuditData(actor, EventTypes.LOCK_DENIED, path.toString(), AuditData.Outcome.DENIED,
-                "locked by " + holder.ownerId, null, null, details);
+                "locked by " + holder.ownerId, null, null, details)
+                .by(io.p2pfs.common.problem.RequestActor.subjectOf(actor));
         // Not awaited: the refused transaction may hold a pooled connection this insert would otherwise wait for.
         events.record(Topics.LOCKS, PathKeys.of(path), EventTypes.LOCK_DENIED, path.toString(), data);
     }

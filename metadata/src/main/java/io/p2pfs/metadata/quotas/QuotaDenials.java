@@ -30,7 +30,8 @@ public class QuotaDenials {
         details.put("limit", limit);
         details.put("requested", charge.addedBytes());
         AuditData data = new AuditData(charge.actor(), EventTypes.QUOTA_EXCEEDED, charge.path(),
-                AuditData.Outcome.DENIED, "storage limit of " + charge.owner(), null, null, details);
+                AuditData.Outcome.DENIED, "storage limit of " + charge.owner(), null, null, details)
+                .by(io.p2pfs.common.problem.RequestActor.subjectOf(charge.actor()));
         // Not awaited: the refused transaction may hold a pooled connection this insert would otherwise wait for.
         events.record(Topics.ACCESS, charge.actor(), EventTypes.QUOTA_EXCEEDED, charge.path(), data);
     }

@@ -45,7 +45,7 @@ public class UserDirectory {
         String login = identity.getPrincipal().getName();
         String cached = known.get(subject);
         if (cached != null) {
-            io.p2pfs.common.problem.RequestActor.remember(cached);
+            io.p2pfs.common.problem.RequestActor.remember(cached, subject);
             return Uni.createFrom().item(new Caller(cached, subject, login, groups, admin));
         }
         return Panache.withSession(() -> RegisteredUser.<RegisteredUser>findById(subject))
@@ -58,7 +58,7 @@ public class UserDirectory {
                     known.put(subject, userId);
                 })
                 .map(userId -> {
-                    io.p2pfs.common.problem.RequestActor.remember(userId);
+                    io.p2pfs.common.problem.RequestActor.remember(userId, subject);
                     return new Caller(userId, subject, login, groups, admin);
                 });
     }

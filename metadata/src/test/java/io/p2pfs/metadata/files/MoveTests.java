@@ -230,6 +230,9 @@ class MoveTests {
                 .post("/api/v1/locks" + dir + "/other/moved/sub").then().statusCode(423);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(1,
                 TestCalls.lockDenied(bob, dir + "/src", "move").size()));
+        assertEquals(java.util.UUID.nameUUIDFromBytes(bob.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
+                TestCalls.lockDenied(bob, dir + "/src", "move").get(0).path("data").path("actorSubject").asText(),
+                "the refusal names the token's subject");
     }
 
     @Test

@@ -217,6 +217,8 @@ class QuotaTests {
             assertEquals(10, denied.size());
             assertEquals("DENIED", denied.get(0).path("data").path("outcome").asText());
             assertEquals(limit, denied.get(0).path("data").path("details").path("limit").asLong());
+            assertEquals(java.util.UUID.nameUUIDFromBytes(user.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .toString(), denied.get(0).path("data").path("actorSubject").asText(), "the token's subject");
         });
     }
 
