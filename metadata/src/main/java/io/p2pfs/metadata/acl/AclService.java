@@ -86,7 +86,7 @@ public class AclService {
      * only {@code /<its user id>}, a directory (so nobody takes another person's name before they
      * register, and a user's home is theirs). 403 otherwise, audited with the path.
      */
-    public static void requireCreatableAtRoot(FsPath created, Caller caller, boolean directory) {
+    private static void requireCreatableAtRoot(FsPath created, Caller caller, boolean directory) {
         if (created.segments().size() != 1 || caller.admin()) {
             return;
         }
@@ -95,6 +95,16 @@ public class AclService {
                     + "; create " + created.segments().get(0) + " below it.").with("home", "/" + caller.id())
                     .denying(created.toString(), Permission.WRITE.name());
         }
+    }
+
+    /**
+     * May the caller create {@code path} (a directory or a file), whatever is there now: WRITE on
+     * the directory that will hold it, and at the root only its own home. Answers the entries of
+     * the parent's chain.
+     */
+    public Uni<List<Entry>> requireCreate(FsPath path, Caller caller, boolean directory, String action) {
+        return requireChain(path.parent(), caller, Permission.WRITE, action)
+                .invoke(parent -> requireCreatableAtRoot(path, caller, directory));
     }
 
     /**

@@ -82,8 +82,7 @@ public class MoveService {
                         ? namespace.serializeDirectoryMoves()
                         : Uni.createFrom().voidItem())
                 .flatMap(v -> acls.requireChain(from, caller, Permission.DELETE, "move"))
-                .invoke(source -> AclService.requireCreatableAtRoot(to, caller, source.get(source.size() - 1).isDir()))
-                .flatMap(source -> acls.requireChain(to.parent(), caller, Permission.WRITE, "move")
+                .flatMap(source -> acls.requireCreate(to, caller, source.get(source.size() - 1).isDir(), "move")
                         .flatMap(target -> {
                             Entry parent = target.get(target.size() - 1);
                             if (!parent.isDir()) {

@@ -11,7 +11,6 @@ import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.ProblemException;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.metadata.acl.AclService;
-import io.p2pfs.metadata.acl.Permission;
 import io.p2pfs.metadata.conflicts.ConflictNames;
 import io.p2pfs.metadata.conflicts.ConflictResolution;
 import io.p2pfs.metadata.core.Caller;
@@ -142,8 +141,7 @@ public class VersionCommit {
      */
     private Uni<Void> requireWrite(Target target, Caller caller) {
         if (target.entry().currentVersion == null) {
-            AclService.requireCreatableAtRoot(target.path(), caller, false);
-            return acls.requireChain(target.path().parent(), caller, Permission.WRITE, "upload").replaceWithVoid();
+            return acls.requireCreate(target.path(), caller, false, "upload").replaceWithVoid();
         }
         return acls.requireWrite(target.path(), caller, "upload").replaceWithVoid();
     }
