@@ -157,22 +157,20 @@ public class RepairWorker {
     }
 
     private Uni<Void> nodeChanges(Mutiny.Session session, Tally tally) {
-        return nodes(session.createNativeQuery("UPDATE nodes SET lost_at = now() WHERE state = 'DOWN' "
-                + "AND lost_at IS NULL AND removed_at IS NULL AND down_since < now() - make_interval(secs => :grace) "
-                + "RETURNING CAST(node_id AS text)", String.class).setParameter("grace", config.grace().toMillis() / 1000.0))
+        // Lost: DOWN past its grace period, or quarantined (no grace: nothing counts on its copies from the start).
+        return session.createNativeQuery("UPDATE nodes SET lost_at = now() WHERE lost_at IS NULL AND removed_at IS NULL "
+                + "AND (state = 'QUARANTINED' OR state = 'DOWN' AND down_since < now() - make_interval(secs => :grace)) "
+                + "RETURNING CAST(node_id AS text), state", Object[].class)
+                .setParameter("grace", config.grace().toMillis() / 1000.0).getResultList()
                 .flatMap(lost -> {
                     tally.nodesLost = lost.size();
-                    lost.forEach(node -> Log.infof("Node %s is DOWN past its grace period: repairing its chunks", node));
-                    return Sequence.forEach(lost, node -> queue.enqueueHeldBy(session, node, "node lost"));
-                })
-                // A quarantined node has no grace period: nothing counts on its copies from the start.
-                .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET lost_at = now() WHERE state = "
-                        + "'QUARANTINED' AND lost_at IS NULL AND removed_at IS NULL RETURNING CAST(node_id AS text)",
-                        String.class)))
-                .flatMap(quarantined -> {
-                    tally.nodesLost += quarantined.size();
-                    quarantined.forEach(node -> Log.infof("Node %s is quarantined: repairing its chunks", node));
-                    return Sequence.forEach(quarantined, node -> queue.enqueueHeldBy(session, node, "node quarantined"));
+                    return Sequence.forEach(lost, row -> {
+                        UUID node = UUID.fromString((String) row[0]);
+                        boolean quarantined = "QUARANTINED".equals(row[1]);
+                        Log.infof(quarantined ? "Node %s is quarantined: repairing its chunks"
+                                : "Node %s is DOWN past its grace period: repairing its chunks", node);
+                        return queue.enqueueHeldBy(session, node, quarantined ? "node quarantined" : "node lost");
+                    });
                 })
                 .flatMap(v -> nodes(session.createNativeQuery("UPDATE nodes SET lost_at = NULL WHERE state = 'UP' "
                         + "AND lost_at IS NOT NULL RETURNING CAST(node_id AS text)", String.class)))
