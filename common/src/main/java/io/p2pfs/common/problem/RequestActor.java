@@ -30,20 +30,19 @@ public final class RequestActor {
 
     /** The token subject of {@code userId} if it is the current request's actor, else null. */
     public static String subjectOf(String userId) {
-        Context context = Vertx.currentContext();
-        if (userId == null || context == null || !io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)
-                || !userId.equals(ContextLocals.<String>get(KEY).orElse(null))) {
-            return null;
-        }
-        return ContextLocals.<String>get(SUBJECT).orElse(null);
+        return userId != null && userId.equals(local(KEY)) ? local(SUBJECT) : null;
     }
 
     /** The user id remembered for the current request, or null. */
     public static String current() {
+        return local(KEY);
+    }
+
+    private static String local(String key) {
         Context context = Vertx.currentContext();
         if (context == null || !io.smallrye.common.vertx.VertxContext.isDuplicatedContext(context)) {
             return null;
         }
-        return ContextLocals.<String>get(KEY).orElse(null);
+        return ContextLocals.<String>get(key).orElse(null);
     }
 }

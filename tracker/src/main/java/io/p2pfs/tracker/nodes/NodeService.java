@@ -124,10 +124,7 @@ public class NodeService {
     /** Marks a node DRAINING (idempotent; a removed node stays removed). */
     @WithTransaction
     public Uni<Node> drain(UUID nodeId, String actor, String clientAddress) {
-        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
-            if (node == null) {
-                throw new NotFound("No node " + nodeId + ".");
-            }
+        return locked(nodeId).flatMap(node -> {
             if (node.state == NodeState.DRAINING || node.state == NodeState.REMOVED) {
                 return Uni.createFrom().item(node);
             }
@@ -144,10 +141,7 @@ public class NodeService {
      */
     @WithTransaction
     public Uni<Node> quarantine(UUID nodeId, String reason, String actor, String clientAddress) {
-        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
-            if (node == null) {
-                throw new NotFound("No node " + nodeId + ".");
-            }
+        return locked(nodeId).flatMap(node -> {
             if (node.state == NodeState.QUARANTINED) {
                 return Uni.createFrom().item(node);
             }
@@ -165,10 +159,7 @@ public class NodeService {
     /** Ends a quarantine: the node is DOWN until its next heartbeat. 409 for a node not quarantined. */
     @WithTransaction
     public Uni<Node> release(UUID nodeId, String actor, String clientAddress) {
-        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).flatMap(node -> {
-            if (node == null) {
-                throw new NotFound("No node " + nodeId + ".");
-            }
+        return locked(nodeId).flatMap(node -> {
             if (node.state != NodeState.QUARANTINED) {
                 throw new Conflict("Node " + nodeId + " is not quarantined (it is " + node.state + ").")
                         .with("state", node.state.name());
@@ -269,6 +260,16 @@ public class NodeService {
         String resource = "node:" + node.nodeId;
         AuditData data = AuditData.success(actor, type, resource, details).withClient(clientAddress, null);
         return outbox.record(Topics.NODES, node.nodeId.toString(), type, resource, data).replaceWithVoid();
+    }
+
+    /** The node, its row locked for this transaction; 404 if there is none. */
+    private static Uni<Node> locked(UUID nodeId) {
+        return Node.<Node>findById(nodeId, LockModeType.PESSIMISTIC_WRITE).map(node -> {
+            if (node == null) {
+                throw new NotFound("No node " + nodeId + ".");
+            }
+            return node;
+        });
     }
 
     /** Microsecond precision, as PostgreSQL stores it, so what we return equals what we read back. */
