@@ -28,6 +28,9 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class ConfirmationsConsumer {
 
     public static final String CHANNEL = "chunk-confirmations";
+    /** The events of a node this consumer applies. */
+    static final java.util.Set<String> COUNTED = java.util.Set.of(EventTypes.CHUNK_STORED, EventTypes.CHUNK_DELETED,
+            EventTypes.CHUNK_CORRUPT, EventTypes.CHUNK_PLACEMENT_FAILED);
 
     private final ObjectMapper json;
     private final ReplicaDirectory replicas;
@@ -69,11 +72,15 @@ public class ConfirmationsConsumer {
             return Uni.createFrom().voidItem();
         }
         String type = event.path("type").asText();
-        if (!EventTypes.CHUNK_STORED.equals(type) && !EventTypes.CHUNK_DELETED.equals(type)
-                && !EventTypes.CHUNK_CORRUPT.equals(type) && !EventTypes.CHUNK_PLACEMENT_FAILED.equals(type)) {
+        if (!COUNTED.contains(type)) {
             return Uni.createFrom().voidItem();
         }
         String proof = data.path(ChunkEventProofs.FIELD).asText(null);
+        if (proof == null || proof.isEmpty()) {
+            Log.warnf("Ignoring a %s of chunk %s in the name of node %s: it carries no proof of its node", type,
+                    chunkId, node);
+            return Uni.createFrom().voidItem();
+        }
         return keys.load(List.of(nodeId)).flatMap(known -> {
             NodeKeys.KnownNode named = known.get(nodeId);
             try {
