@@ -36,7 +36,7 @@ public final class HostileInputs {
                         "file.txt", "sub", "missing", "con", "nul", "\u202egpj.exe", "pay\u200bpal", "\ufeff",
                         "caf\u0065\u0301", "\ud83d\udcc1", "a\u2028b", "\u0007", "?x=1", "#frag", ";jsessionid=1",
                         "\\..\\", "x".repeat(300), "%C0%AE%C0%AE", "%ED%A0%80", "00000000-0000-0000-0000-000000000000",
-                        "me", "ADMIN", "root"),
+                        "me", "ADMIN", "root", "\u0000", "a\u0000b", "alice\u0000"),
                 Arbitraries.strings().ofMinLength(0).ofMaxLength(40),
                 Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(12),
                 Arbitraries.strings().alpha().numeric().withChars("-_.~").ofMinLength(1).ofMaxLength(20));

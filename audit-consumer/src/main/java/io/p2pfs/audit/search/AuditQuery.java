@@ -102,9 +102,6 @@ public record AuditQuery(String q, String words, String actor, String action, St
             throw new BadRequest("path must be absolute (start with /).");
         }
         requireLength("path", path, 2000);
-        if (CONTROL.matcher(path).find()) {
-            throw new BadRequest("path must not contain control characters.");
-        }
         String normalised = path.replaceAll("/+", "/");
         if (normalised.length() > 1 && normalised.endsWith("/")) {
             normalised = normalised.substring(0, normalised.length() - 1);
@@ -128,6 +125,9 @@ public record AuditQuery(String q, String words, String actor, String action, St
     private static void requireLength(String name, String value, int max) {
         if (value.length() > max) {
             throw new BadRequest(name + " is longer than " + max + " characters.");
+        }
+        if (CONTROL.matcher(value).find()) {
+            throw new BadRequest(name + " must not contain control characters.");
         }
     }
 

@@ -91,6 +91,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable failure, UriInfo uri) {
+        if (unstorableText(failure)) {
+            // Input validation should have refused it; this is the fence behind it, not a server fault.
+            Log.warnf("Refused text the database cannot store at %s: %s", path(uri), failure.getMessage());
+            return Problems.response(400, "Text with a NUL or another character the store cannot hold was "
+                    + "refused.", path(uri));
+        }
         String reference = UUID.randomUUID().toString();
         Log.errorf(failure, "Unexpected failure, reference %s", reference);
         return Problems.response(500, "Internal Server Error",
@@ -113,6 +119,19 @@ public class ProblemMappers {
         }
         denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client,
                 path, permission, 1, subject));
+    }
+
+    /** Whether PostgreSQL refused a value for its characters (NUL, or no valid UTF-8): a client's input. */
+    static boolean unstorableText(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String state = cause instanceof io.vertx.pgclient.PgException pg ? pg.getSqlState()
+                    : cause instanceof org.hibernate.JDBCException jdbc ? jdbc.getSQLState()
+                    : cause instanceof java.sql.SQLException sql ? sql.getSQLState() : null;
+            if ("22021".equals(state) || "22P05".equals(state)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String path(UriInfo uri) {

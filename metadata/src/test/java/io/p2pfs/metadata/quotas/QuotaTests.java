@@ -365,6 +365,15 @@ class QuotaTests {
         given().auth().oauth2(adminToken).queryParam("cursor", "!not base64!").get("/api/v1/admin/usage").then()
                 .statusCode(400);
         given().auth().oauth2(adminToken).get("/api/v1/admin/usage?limit=0").then().statusCode(400);
+        // Text the database cannot hold (a NUL) is the caller's fault: 400, never a server error.
+        given().auth().oauth2(adminToken).urlEncodingEnabled(true).get("/api/v1/admin/usage/{id}", "a\u0000b")
+                .then().statusCode(400).contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(adminToken).contentType("application/json").body("{\"limitBytes\": 10}")
+                .put("/api/v1/admin/usage/{id}", "a\u0000b").then().statusCode(400)
+                .contentType(startsWith("application/problem+json"));
+        given().auth().oauth2(adminToken).queryParam("cursor", java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("\u0000".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .get("/api/v1/admin/usage").then().statusCode(400);
         assertEquals(0, TestPeers.count("SELECT count(*) FROM user_usage WHERE limit_bytes IS NOT NULL "
                 + "AND user_id = '" + user + "'"));
     }

@@ -45,4 +45,10 @@ public final class UserIds {
         }
         return id;
     }
+
+    /** Whether {@code text} is a non-blank subject or login: at most 255 characters, none a control character. */
+    public static boolean printable(String text) {
+        return text != null && !text.isBlank() && text.length() <= 255
+                && text.codePoints().noneMatch(Character::isISOControl);
+    }
 }

@@ -59,9 +59,9 @@ public class UserResource {
     public Uni<Response> assign(@PathParam("userId") String userId, String rawBody,
             @Context HttpServerRequest request) {
         AssignUserRequest body = JsonBodies.optional(json, rawBody, AssignUserRequest.class);
-        if (body == null || body.subject() == null || body.subject().isBlank() || body.login() == null
-                || body.login().isBlank() || body.subject().length() > 255 || body.login().length() > 255) {
-            throw new BadRequest("The body needs the login's 'subject' and 'login' (at most 255 characters each).");
+        if (body == null || !UserIds.printable(body.subject()) || !UserIds.printable(body.login())) {
+            throw new BadRequest("The body needs the login's 'subject' and 'login' (at most 255 printable "
+                    + "characters each).");
         }
         String admin = token.getClaim("preferred_username");
         return users.register(UserIds.valid(userId), body.subject(), body.login(),

@@ -92,6 +92,10 @@ public class UserService {
 
     @WithSession
     public Uni<UserView> byId(String userId) {
+        if (userId == null || !UserIds.PATTERN.matcher(userId).matches()) {
+            // No valid id names a user; the database is not asked (it refuses some text outright).
+            return Uni.createFrom().failure(new NotFound("No user '" + userId + "'."));
+        }
         return User.<User>findById(userId).map(user -> {
             if (user == null) {
                 throw new NotFound("No user '" + userId + "'.");
