@@ -75,6 +75,18 @@ public record AuditEntry(
         return derive(event);
     }
 
+    /** Whether a record value is an access event ({@code access.*}); false for anything unreadable. */
+    public static boolean isAccessEvent(byte[] value) {
+        if (value == null || value.length == 0) {
+            return false;
+        }
+        try {
+            return CanonicalJson.parse(value).path("type").asText("").startsWith("access.");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Derives again from a stored canonical text (verify). */
     public static AuditEntry fromCanonical(String canonical) throws Malformed {
         try {

@@ -46,9 +46,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 @ApplicationScoped
 public class AuditIngest {
 
-    /** The topics whose events form the audit log. */
+    /**
+     * The topics whose events form the audit log. From the confirmations topic, where the peers
+     * write (and may write nothing else), only their access events count; its chunk events are
+     * the metadata service's.
+     */
     public static final List<String> TOPICS = List.of(Topics.USERS, Topics.NODES, Topics.FILES, Topics.LOCKS,
-            Topics.ACLS, Topics.ACCESS);
+            Topics.ACLS, Topics.ACCESS, Topics.CHUNK_CONFIRMATIONS);
 
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -232,6 +236,9 @@ public class AuditIngest {
         List<AuditEntry> accepted = new ArrayList<>(records.count());
         List<DeadLetters.Rejection> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            if (record.topic().equals(Topics.CHUNK_CONFIRMATIONS) && !AuditEntry.isAccessEvent(record.value())) {
+                continue;
+            }
             try {
                 accepted.add(AuditEntry.fromRecord(record.value()));
             } catch (AuditEntry.Malformed malformed) {

@@ -46,7 +46,8 @@ public class DenialPublisher implements DenialRecorder {
         try {
             sender.execute(() -> {
                 try {
-                    publisher.publish(Topics.ACCESS, key, event);
+                    // The confirmations topic is the one a peer may write; the audit takes its access events.
+                    publisher.publish(Topics.CHUNK_CONFIRMATIONS, key, event);
                 } catch (RuntimeException e) {
                     Log.warnf("access.denied not published (%s): %s %s status %d", e.getMessage(), denial.method(),
                             denial.resource(), denial.status());

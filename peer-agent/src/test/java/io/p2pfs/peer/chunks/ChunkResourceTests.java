@@ -142,9 +142,9 @@ class ChunkResourceTests {
         assertFalse(Files.exists(TestChunks.fileOf(id)));
         put(id, body, tokens.token(id, "write", node).sign()).then().statusCode(201);
 
-        // Every refusal is an access.denied event on Kafka, without the token.
+        // Every refusal is an access.denied event on Kafka, without the token, on the one topic a peer writes.
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            var denials = io.p2pfs.testing.KafkaRecords.events(io.p2pfs.common.events.Topics.ACCESS,
+            var denials = io.p2pfs.testing.KafkaRecords.events(io.p2pfs.common.events.Topics.CHUNK_CONFIRMATIONS,
                     e -> e.path("subject").asText().equals("/chunks/" + id));
             // Callers without an identity are folded per client, status and reason: each event counts its own.
             assertEquals(11, io.p2pfs.testing.KafkaRecords.refusals(denials));
