@@ -1,7 +1,11 @@
 # shellcheck shell=bash
 # Kafka for the local stack: the broker jars built by deploy/kafka-dist, one KRaft node
 # (broker on localhost:9092, controller on localhost:9093), data in .local/kafka/data.
-# Needs lib/common.sh.
+# SASL_SSL only: TLS with the local CA's server certificate, SCRAM-SHA-512 logins. The super
+# user admin (password in .local/secrets/kafka-admin.password) is created when the storage is
+# formatted; kafka_provision makes the topics and one principal per service instance with its
+# role's ACLs (passwords in .local/secrets/kafka-<instance>.password).
+# Needs lib/common.sh and lib/tls.sh.
 
 KAFKA_PORT=9092
 KAFKA_DIST_POM="${REPO_ROOT}/deploy/kafka-dist/pom.xml"
@@ -10,6 +14,10 @@ KAFKA_STATE_DIR="${STATE_DIR}/kafka"
 KAFKA_DATA_DIR="${KAFKA_STATE_DIR}/data"
 KAFKA_CONFIG="${KAFKA_STATE_DIR}/server.properties"
 KAFKA_EXTRA_LIBS="${KAFKA_STATE_DIR}/extra-libs"
+KAFKA_KEYSTORE="${KAFKA_STATE_DIR}/keystore.pem"
+KAFKA_ADMIN_CONFIG="${KAFKA_STATE_DIR}/admin.properties"
+# Written when the storage was formatted with the admin login (older local stacks ran plain text).
+KAFKA_SECURED_MARK="${KAFKA_STATE_DIR}/secured"
 
 kafka_ensure_libs() {
   if ! compgen -G "${KAFKA_LIBS}/kafka_2.13-*.jar" >/dev/null; then
@@ -55,14 +63,64 @@ kafka_java_opts() {
   printf '%s\n' "${opts[@]}"
 }
 
+# The broker's configuration, its key and certificate (the local stack's server certificate)
+# and the admin's client settings; all mode 600, they hold passwords or the key.
 kafka_write_config() {
+  local admin_password controller_password
   mkdir -p "${KAFKA_DATA_DIR}"
-  sed "s#@KAFKA_DATA_DIR@#${KAFKA_DATA_DIR}#g" "${LOCAL_STACK_DIR}/kafka/server.properties" >"${KAFKA_CONFIG}"
+  admin_password="$(secret kafka-admin.password)"
+  controller_password="$(secret kafka-controller.password)"
+  (
+    umask 077
+    cat "${TLS_SERVER_KEY}" "${TLS_SERVER_CERT}" >"${KAFKA_KEYSTORE}"
+    sed -e "s#@KAFKA_DATA_DIR@#${KAFKA_DATA_DIR}#g" -e "s#@KAFKA_KEYSTORE@#${KAFKA_KEYSTORE}#g" \
+      -e "s#@KAFKA_TRUSTSTORE@#${TLS_CA_CERT}#g" -e "s#@KAFKA_ADMIN_PASSWORD@#${admin_password}#g" \
+      -e "s#@KAFKA_CONTROLLER_PASSWORD@#${controller_password}#g" \
+      "${LOCAL_STACK_DIR}/kafka/server.properties" >"${KAFKA_CONFIG}"
+    kafka_client_properties admin >"${KAFKA_ADMIN_CONFIG}"
+  )
 }
 
-# Formats the storage on first start only; the cluster id is kept in .local/kafka/cluster.id.
+# The client settings (a properties file) of principal $1.
+kafka_client_properties() {
+  local name="$1"
+  cat <<PROPS
+bootstrap.servers=localhost:${KAFKA_PORT}
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=$(kafka_jaas "${name}")
+ssl.truststore.type=PEM
+ssl.truststore.location=${TLS_CA_CERT}
+PROPS
+}
+
+kafka_jaas() {
+  printf 'org.apache.kafka.common.security.scram.ScramLoginModule required username="%s" password="%s";' \
+    "$1" "$(secret "kafka-$1.password")"
+}
+
+# The environment (ENV=VALUE lines) a service instance connects with, as principal $1.
+kafka_client_env() {
+  cat <<ENV
+KAFKA_BOOTSTRAP_SERVERS=localhost:${KAFKA_PORT}
+KAFKA_SECURITY_PROTOCOL=SASL_SSL
+KAFKA_SASL_MECHANISM=SCRAM-SHA-512
+KAFKA_SASL_JAAS_CONFIG=$(kafka_jaas "$1")
+KAFKA_SSL_TRUSTSTORE_TYPE=PEM
+KAFKA_SSL_TRUSTSTORE_LOCATION=${TLS_CA_CERT}
+P2PFS_KAFKA_CREATE_TOPICS=false
+ENV
+}
+
+# Formats the storage on first start only, with the admin's SCRAM login; the cluster id is kept
+# in .local/kafka/cluster.id. Storage an older, plain-text local stack formatted is formatted again.
 kafka_format_storage() {
   local classpath="$1" cluster_id log
+  if [[ -f "${KAFKA_DATA_DIR}/meta.properties" && ! -f "${KAFKA_SECURED_MARK}" ]]; then
+    warn "the Kafka data in ${KAFKA_DATA_DIR} is from a plain-text broker without logins; formatting it again (its events are dropped)"
+    rm -rf "${KAFKA_DATA_DIR}"
+    mkdir -p "${KAFKA_DATA_DIR}"
+  fi
   [[ -f "${KAFKA_DATA_DIR}/meta.properties" ]] && return 0
   log="$(log_file kafka)"
   if [[ ! -s "${KAFKA_STATE_DIR}/cluster.id" ]]; then
@@ -73,7 +131,30 @@ kafka_format_storage() {
   [[ "${cluster_id}" =~ ^[A-Za-z0-9_-]{22}$ ]] || die "could not generate a Kafka cluster id (see ${log})"
   info "formatting Kafka storage (cluster ${cluster_id})"
   "${JAVA_BIN}" -cp "${classpath}" kafka.tools.StorageTool format -t "${cluster_id}" -c "${KAFKA_CONFIG}" \
+    --add-scram "SCRAM-SHA-512=[name=admin,password=$(secret kafka-admin.password)]" \
     >>"${log}" 2>&1 || die "formatting Kafka storage failed (see ${log})"
+  touch "${KAFKA_SECURED_MARK}"
+}
+
+# Creates the topics, and for each instance named in $@ its SCRAM login and its role's ACLs
+# (the role follows from the name: tracker, metadata, audit, peer-N). Needs the common module's jar.
+kafka_provision() {
+  local jar name
+  local -a principals=()
+  jar="$(compgen -G "${REPO_ROOT}/common/target/p2pfs-common-*.jar" | grep -v -- '-sources\|-javadoc' | head -n 1 || true)"
+  if [[ -z "${jar}" ]]; then
+    info "building the common module (its jar grants the Kafka ACLs)"
+    (cd "${REPO_ROOT}" && mvnw package -q -DskipTests -pl common -am) || die "the build failed"
+    jar="$(compgen -G "${REPO_ROOT}/common/target/p2pfs-common-*.jar" | head -n 1)"
+  fi
+  for name in "$@"; do
+    secret "kafka-${name}.password" >/dev/null
+    principals+=("${name}=${SECRETS_DIR}/kafka-${name}.password")
+  done
+  "${JAVA_BIN}" -cp "${jar}:${KAFKA_LIBS}/*" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    io.p2pfs.common.kafka.KafkaProvisioning "${KAFKA_ADMIN_CONFIG}" "${principals[@]}" >>"$(log_file kafka)" 2>&1 ||
+    die "granting the Kafka principals failed (see $(log_file kafka))"
+  info "Kafka topics and principals ready: ${*}"
 }
 
 kafka_started_since() {

@@ -153,11 +153,12 @@ QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES=${TLS_SERVER_KEY}
 QUARKUS_HTTP_INSECURE_REQUESTS=disabled
 QUARKUS_HTTP_PORT=0
 P2PFS_TLS_CA=${TLS_CA_CERT}
-KAFKA_BOOTSTRAP_SERVERS=localhost:${KAFKA_PORT}
 QUARKUS_OIDC_AUTH_SERVER_URL=${KEYCLOAK_ISSUER}
 P2PFS_TRACKER_URL=https://localhost:${tracker_port}
 P2PFS_METADATA_URL=https://localhost:${metadata_port}
 ENV
+  # Each instance is a Kafka principal of its own (tracker, metadata, audit, peer-N).
+  kafka_client_env "${name}"
   if [[ "${database}" != - ]]; then
     cat <<ENV
 QUARKUS_DATASOURCE_USERNAME=${database}
@@ -271,6 +272,7 @@ services_ensure() {
       runnable+=("${name}")
     fi
   done
+  ((${#runnable[@]} == 0)) || kafka_provision "${runnable[@]}"
   for name in "${runnable[@]}"; do
     service_start "${name}"
     service_wait_ready "${name}"

@@ -57,7 +57,6 @@ public final class AuditApp implements AutoCloseable {
                 "-Dquarkus.profile=test",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.ssl-port=0",
-                "-Dkafka.bootstrap.servers=" + KafkaBroker.shared().bootstrapServers(),
                 "-Dquarkus.datasource.username=" + postgres.user(),
                 "-Dquarkus.datasource.password=" + postgres.password(),
                 "-Dquarkus.datasource.reactive.url=" + postgres.reactiveUrl(database),
@@ -68,6 +67,9 @@ public final class AuditApp implements AutoCloseable {
                 "-Dquarkus.oidc.token.audience=" + TestTokens.AUDIENCE,
                 "-Dquarkus.log.level=WARN",
                 "-jar", jar.toString()));
+        // As the audit service's own Kafka principal (system properties before -jar).
+        KafkaBroker.shared().quarkusConfig(KafkaBroker.AUDIT)
+                .forEach((key, value) -> command.add(command.size() - 2, "-D" + key + "=" + value));
         Path log = Files.createTempFile("p2pfs-audit-app-", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

@@ -164,7 +164,7 @@ public final class AuditIngestBenchmark {
 
     private static void createTopics() throws Exception {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+        props.putAll(KafkaBroker.shared().clientProperties(KafkaBroker.ADMIN));
         try (Admin admin = Admin.create(props)) {
             var existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();

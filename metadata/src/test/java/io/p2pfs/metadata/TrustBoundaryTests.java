@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.common.events.Topics;
+import io.p2pfs.testing.KafkaBroker;
 import io.p2pfs.testing.KafkaRecords;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
@@ -34,6 +35,9 @@ class TrustBoundaryTests {
 
     @jakarta.inject.Inject
     com.fasterxml.jackson.databind.ObjectMapper json;
+
+    /** A storage peer's own Kafka principal, with exactly what the broker lets any peer do. */
+    static final String FORGER = KafkaBroker.shared().newPeer();
 
     String tag;
     String owner;
@@ -266,7 +270,7 @@ class TrustBoundaryTests {
         List<String> events = List.of(chunkEvent("chunk.stored", chunk, forgedNode, null),
                 chunkEvent("chunk.stored", chunk, requested, TestPeers.withNodeId(requested).chunkEventProof("chunk.stored",
                         chunk)));
-        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk, events);
+        KafkaRecords.publishAs(FORGER, Topics.CHUNK_CONFIRMATIONS, chunk, events);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
                 + "WHERE chunk_id = '" + chunk + "' AND node_id = '" + requested + "' AND state = 'CONFIRMED'") == 1);
         assertEquals(0, TestPeers.count("SELECT count(*) FROM replicas WHERE node_id = '" + forgedNode + "'"),
@@ -301,7 +305,7 @@ class TrustBoundaryTests {
                 chunkEvent("chunk.deleted", chunk, second, firstPeer.chunkEventProof("chunk.deleted", chunk, second)),
                 chunkEvent("chunk.stored", later, sentinelNode,
                         TestPeers.withNodeId(sentinelNode).chunkEventProof("chunk.stored", later)));
-        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk, events);
+        KafkaRecords.publishAs(FORGER, Topics.CHUNK_CONFIRMATIONS, chunk, events);
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
                 + "WHERE chunk_id = '" + later + "' AND node_id = '" + sentinelNode + "' AND state = 'CONFIRMED'") == 1);
         assertEquals(List.of("PENDING"), TestPeers.rows("SELECT state FROM replicas WHERE chunk_id = '" + chunk
@@ -309,10 +313,113 @@ class TrustBoundaryTests {
         assertEquals(List.of("CONFIRMED"), TestPeers.rows("SELECT state FROM replicas WHERE chunk_id = '" + chunk
                 + "' AND node_id = '" + second + "'"), "another node condemned or deleted the second node's copy");
         // The first node's own word still counts.
-        KafkaRecords.publish(Topics.CHUNK_CONFIRMATIONS, chunk,
+        KafkaRecords.publishAs(FORGER, Topics.CHUNK_CONFIRMATIONS, chunk,
                 List.of(chunkEvent("chunk.stored", chunk, first, firstPeer.chunkEventProof("chunk.stored", chunk))));
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count("SELECT count(*) FROM replicas "
                 + "WHERE chunk_id = '" + chunk + "' AND node_id = '" + first + "' AND state = 'CONFIRMED'") == 1);
+    }
+
+    @Test
+    void aPeersPrincipalCanNeitherForgeRegistrationsAndNodeEventsNorReadWhatItDoesNotServe() throws Exception {
+        String forgedId = "forged-" + tag;
+        String genuineId = "genuine-" + tag;
+        String subject = java.util.UUID.randomUUID().toString();
+        // A peer claims a token subject for an id of its choosing, rewrites a node, and writes a
+        // denial onto the access topic: the broker refuses each write.
+        for (var forged : List.of(
+                Map.entry(Topics.USERS, registration(forgedId, subject)),
+                Map.entry(Topics.NODES, nodeEvent(TestPeers.rows("SELECT CAST(node_id AS text) FROM nodes LIMIT 1")
+                        .get(0))),
+                Map.entry(Topics.ACCESS, registration(forgedId, subject)),
+                Map.entry(Topics.FILES, registration(forgedId, subject)),
+                Map.entry(Topics.CHUNK_PLACEMENTS, registration(forgedId, subject)))) {
+            IllegalStateException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> KafkaRecords.publishAs(FORGER, forged.getKey(), forgedId, List.of(forged.getValue())),
+                    "a peer wrote to " + forged.getKey());
+            assertTrue(causedBy(refused, org.apache.kafka.common.errors.TopicAuthorizationException.class),
+                    forged.getKey() + ": " + refused);
+        }
+        // Nor may it read what it does not serve: registrations, paths, ACLs, everyone's access events.
+        for (String topic : List.of(Topics.USERS, Topics.FILES, Topics.ACLS, Topics.ACCESS, Topics.LOCKS,
+                Topics.CHUNK_CONFIRMATIONS)) {
+            assertTrue(readRefused(FORGER, topic), "a peer read " + topic);
+        }
+        assertTrue(!readRefused(FORGER, Topics.CHUNK_PLACEMENTS), "a peer reads its placements");
+        // No password, a wrong one, or no TLS: no connection at all.
+        assertTrue(loginRefused(Map.of("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule "
+                + "required username=\"" + FORGER + "\" password=\"guessed\";")));
+        assertTrue(loginRefused(Map.of("security.protocol", "SSL")));
+        // The tracker's own registration after them is read: the forged one never reached metadata.
+        KafkaRecords.publishAs(KafkaBroker.TRACKER, Topics.USERS, genuineId,
+                List.of(registration(genuineId, java.util.UUID.randomUUID().toString())));
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestPeers.count(
+                "SELECT count(*) FROM registered_users WHERE user_id = '" + genuineId + "'") == 1);
+        assertEquals(0, TestPeers.count("SELECT count(*) FROM registered_users WHERE user_id = '" + forgedId
+                + "' OR subject = '" + subject + "'"), "the forged registration reached metadata");
+    }
+
+    private String registration(String userId, String subject) throws Exception {
+        Map<String, Object> details = Map.of("userId", userId, "login", userId, "subject", subject);
+        return json.writeValueAsString(io.p2pfs.common.events.CloudEvent.of("/p2pfs/tracker",
+                io.p2pfs.common.events.EventTypes.USER_REGISTERED, "user:" + userId, json.valueToTree(
+                        io.p2pfs.common.events.AuditData.success(userId, "user.registered", "user:" + userId, details))));
+    }
+
+    private String nodeEvent(String nodeId) throws Exception {
+        Map<String, Object> details = Map.of("nodeId", nodeId, "url", "https://attacker.test:8451", "state", "UP");
+        return json.writeValueAsString(io.p2pfs.common.events.CloudEvent.of("/p2pfs/tracker", "node.registered",
+                "node:" + nodeId, json.valueToTree(
+                        io.p2pfs.common.events.AuditData.success("forger", "node.registered", "node:" + nodeId, details))));
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the broker refuses {@code principal} reading {@code topic} (as a consumer of its own group). */
+    private static boolean readRefused(String principal, String topic) {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(KafkaBroker.shared().clientProperties(principal));
+        props.put("group.id", "p2pfs-peer-probe-" + java.util.UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        props.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        props.put("value.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(props)) {
+            var partition = new org.apache.kafka.common.TopicPartition(topic, 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500));
+                consumer.position(partition, Duration.ofSeconds(5));
+            }
+            return false;
+        } catch (org.apache.kafka.common.errors.TopicAuthorizationException e) {
+            return true;
+        }
+    }
+
+    /** Whether a client with the peer's settings changed by {@code override} cannot even connect. */
+    private static boolean loginRefused(Map<String, String> override) {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(KafkaBroker.shared().clientProperties(FORGER));
+        props.putAll(override);
+        props.put("request.timeout.ms", "3000");
+        props.put("default.api.timeout.ms", "6000");
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            admin.describeCluster().nodes().get(8, java.util.concurrent.TimeUnit.SECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Uploads {@code content} to {@code file} and answers the id of its first chunk. */

@@ -26,6 +26,7 @@ public class PeerTestResource extends P2pfsTestResource {
     public void init(Map<String, String> initArgs) {
         Map<String, String> args = new HashMap<>(initArgs);
         args.put("database", "false");
+        args.putIfAbsent("service", "peer");
         super.init(args);
     }
 

@@ -23,12 +23,23 @@ public final class KafkaRecords {
     }
 
     /**
-     * Publishes {@code values} in order with one key, straight to the test broker, as any client
-     * that can reach it could (so on one partition, read in this order).
+     * Publishes {@code values} in order with one key, straight to the test broker, as the tests'
+     * super user (so on one partition, read in this order).
      */
     public static void publish(String topic, String key, List<String> values) {
+        publishAs(KafkaBroker.ADMIN, topic, key, values);
+    }
+
+    /**
+     * Publishes as {@code principal}, with only what the broker lets that principal do: a
+     * refused write fails with an {@link IllegalStateException} caused by Kafka's authorization error.
+     */
+    public static void publishAs(String principal, String topic, String key, List<String> values) {
         Properties props = new Properties();
-        props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        props.putAll(KafkaBroker.shared().clientProperties(principal));
+        props.put("max.block.ms", "15000");
+        props.put("delivery.timeout.ms", "20000");
+        props.put("request.timeout.ms", "10000");
         props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(props)) {
@@ -47,7 +58,7 @@ public final class KafkaRecords {
     /** Every record on the topic now (waits briefly for the topic to exist). */
     public static List<ConsumerRecord<String, String>> all(String topic) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+        props.putAll(KafkaBroker.shared().clientProperties(KafkaBroker.ADMIN));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "p2pfs-test-reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());

@@ -5,7 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Wires a service under test to the real infrastructure: the shared test Kafka broker, a
+ * Wires a service under test to the real infrastructure: the shared test Kafka broker (as the
+ * service's own principal), a
  * fresh PostgreSQL database, and OIDC verification against {@link TestTokens}' key and issuer.
  *
  * <p>Init args: {@code service} (names the database; default {@code svc}), {@code database}
@@ -29,7 +30,7 @@ public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
-        config.put("kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        config.putAll(KafkaBroker.shared().quarkusConfig(kafkaPrincipal()));
         config.put("quarkus.oidc.public-key", TestTokens.publicKeyBase64());
         config.put("quarkus.oidc.token.issuer", TestTokens.ISSUER);
         config.put("quarkus.oidc.token.audience", TestTokens.AUDIENCE);
@@ -52,6 +53,21 @@ public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
             }
         }
         return config;
+    }
+
+    /** The service's own Kafka principal: the tests run each service with exactly its production ACLs. */
+    private String kafkaPrincipal() {
+        if (service.startsWith("audit")) {
+            return KafkaBroker.AUDIT;
+        }
+        if (service.startsWith("peer")) {
+            return KafkaBroker.shared().newPeer();
+        }
+        return switch (service) {
+            case "tracker" -> KafkaBroker.TRACKER;
+            case "metadata" -> KafkaBroker.METADATA;
+            default -> throw new IllegalArgumentException("no Kafka principal for service '" + service + "'");
+        };
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One of the project's services, run from its built jar as a child process of the test JVM on
  * a free port (plain HTTP), configured only by environment variables the way a deployment
- * configures it. Stopped when the JVM exits, and its home deleted then (see {@link TestRunCleanup}).
+ * configures it, connected to the test broker as its own Kafka principal. Stopped when the JVM exits, and its home deleted then (see {@link TestRunCleanup}).
  * Its output goes to {@code <home>/service.log}.
  */
 public final class ServiceProcess {
@@ -52,6 +52,9 @@ public final class ServiceProcess {
                     "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
             ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(home.resolve("service.log").toFile());
+            if (!env.containsKey("KAFKA_SASL_JAAS_CONFIG")) {
+                builder.environment().putAll(KafkaBroker.shared().environment(kafkaPrincipal(module)));
+            }
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
@@ -76,10 +79,20 @@ public final class ServiceProcess {
         env.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
         env.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
         env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
         env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
         env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
         return env;
+    }
+
+    /** Each service connects to the broker as its own principal; every peer as a new one. */
+    private static String kafkaPrincipal(String module) {
+        return switch (module) {
+            case "tracker" -> KafkaBroker.TRACKER;
+            case "metadata" -> KafkaBroker.METADATA;
+            case "audit-consumer" -> KafkaBroker.AUDIT;
+            case "peer-agent" -> KafkaBroker.shared().newPeer();
+            default -> throw new IllegalArgumentException("no Kafka principal for module " + module);
+        };
     }
 
     public String url() {

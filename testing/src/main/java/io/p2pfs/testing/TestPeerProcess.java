@@ -22,7 +22,6 @@ public final class TestPeerProcess {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_INSECURE_REQUESTS", "enabled");
         env.put("QUARKUS_HTTP_SSL_PORT", "0");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaBroker.shared().bootstrapServers());
         env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
         env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
         env.put("QUARKUS_OIDC_TOKEN_AUDIENCE", TestTokens.AUDIENCE);

@@ -193,7 +193,7 @@ class ReliableConsumerTests {
 
     static KafkaProducer<String, String> producer() {
         Properties props = new Properties();
-        props.put("bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+        props.putAll(KafkaBroker.shared().clientProperties(KafkaBroker.ADMIN));
         props.put("key.serializer", StringSerializer.class.getName());
         props.put("value.serializer", StringSerializer.class.getName());
         return new KafkaProducer<>(props);

@@ -63,7 +63,8 @@ class PlacementConsumerTests {
 
     private void send(String nodeId, String value) throws Exception {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers());
+        // As the metadata service, the one writer of placements.
+        props.putAll(KafkaBroker.shared().clientProperties(KafkaBroker.METADATA));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {

@@ -367,7 +367,8 @@ class NodeResourceTests {
 
     private static void publishRemoved(String nodeId, String source) throws Exception {
         java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", io.p2pfs.testing.KafkaBroker.shared().bootstrapServers());
+        // As the metadata service, which announces node removals.
+        props.putAll(io.p2pfs.testing.KafkaBroker.shared().clientProperties(io.p2pfs.testing.KafkaBroker.METADATA));
         props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
         String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"" + source
