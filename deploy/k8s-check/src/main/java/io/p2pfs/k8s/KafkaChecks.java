@@ -2,6 +2,7 @@ package io.p2pfs.k8s;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.common.events.Topics;
+import io.p2pfs.common.kafka.KafkaAccess;
 import io.p2pfs.common.kafka.KafkaSettings;
 import io.smallrye.config.WithDefault;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.TreeSet;
 /**
  * Kafka as the code uses it: the KafkaTopics are exactly the topics of {@link Topics#ALL}; the
  * placement topic has the partition count the peers map node ids onto; replicas fit the brokers;
- * every ACL names a topic that exists; every service connects over TLS to a listener that
+ * every ACL names a topic that exists, and each KafkaUser grants exactly its role's ACLs; every service connects over TLS to a listener that
  * authenticates the way the service does, as a KafkaUser that exists.
  */
 public final class KafkaChecks {
@@ -76,6 +77,7 @@ public final class KafkaChecks {
             }
         }
         for (Manifest user : rendered.ofKind("KafkaUser")) {
+            aclsOfItsRole(user, problems);
             for (JsonNode acl : user.at("/spec/authorization/acls")) {
                 JsonNode resource = acl.path("resource");
                 if (resource.path("type").asText().equals("topic") && resource.path("patternType").asText("literal").equals("literal")
@@ -86,6 +88,48 @@ public final class KafkaChecks {
         }
         clients(rendered, inventory, problems);
         return problems;
+    }
+
+    /**
+     * A KafkaUser grants exactly what the code grants its role ({@link KafkaAccess}, the table the
+     * local stack and the tests apply): nothing more, nothing less.
+     */
+    private static void aclsOfItsRole(Manifest user, List<String> problems) {
+        KafkaAccess.Role role;
+        try {
+            role = KafkaAccess.Role.ofPrincipal(user.name());
+        } catch (IllegalArgumentException e) {
+            problems.add(user.id() + ": no role of the system is named like this KafkaUser");
+            return;
+        }
+        Set<String> granted = new TreeSet<>();
+        for (JsonNode acl : user.at("/spec/authorization/acls")) {
+            JsonNode resource = acl.path("resource");
+            String pattern = resource.path("patternType").asText("literal");
+            for (JsonNode operation : acl.path("operations")) {
+                granted.add(resource.path("type").asText() + " " + resource.path("name").asText() + " ("
+                        + pattern + "): " + operation.asText());
+            }
+        }
+        Set<String> expected = new TreeSet<>();
+        for (KafkaAccess.Grant grant : KafkaAccess.grants(role)) {
+            for (var operation : grant.operations()) {
+                String op = operation.name().charAt(0) + operation.name().substring(1).toLowerCase(java.util.Locale.ROOT);
+                expected.add(grant.type().name().toLowerCase(java.util.Locale.ROOT) + " " + grant.name() + " ("
+                        + (grant.pattern() == org.apache.kafka.common.resource.PatternType.PREFIXED ? "prefix" : "literal")
+                        + "): " + op);
+            }
+        }
+        Set<String> extra = new TreeSet<>(granted);
+        extra.removeAll(expected);
+        Set<String> missing = new TreeSet<>(expected);
+        missing.removeAll(granted);
+        if (!extra.isEmpty()) {
+            problems.add(user.id() + ": grants more than the " + role + " role may do: " + extra);
+        }
+        if (!missing.isEmpty()) {
+            problems.add(user.id() + ": lacks ACLs the " + role + " role needs: " + missing);
+        }
     }
 
     private static Optional<Integer> placementPartitions(Rendered rendered, Inventory inventory) {

@@ -116,8 +116,26 @@ class BrokenManifestsTests {
     @Test
     void aValueOutsideACustomResourcesEnumFails() {
         assertFound(broken(dev, CHECKS::schemas,
-                r -> ((ObjectNode) obj(r, "KafkaUser", "p2pfs-peer").at("/spec/authentication")).put("type", "scram-sha-256")),
+                r -> ((ObjectNode) obj(r, "KafkaUser", "p2pfs-peer-a").at("/spec/authentication")).put("type", "scram-sha-256")),
                 "/spec/authentication/type");
+    }
+
+    @Test
+    void aPeerPrincipalThatMayWriteRegistrationsFails() {
+        assertFound(broken(dev, CHECKS::semantics, r -> ((com.fasterxml.jackson.databind.node.ArrayNode) obj(r, "KafkaUser",
+                "p2pfs-peer-b").at("/spec/authorization/acls")).addObject().<ObjectNode>set("resource",
+                        new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("type", "topic")
+                                .put("name", "p2pfs.users").put("patternType", "literal"))
+                .putArray("operations").add("Write")),
+                "KafkaUser/p2pfs-peer-b: grants more than the PEER role may do: [topic p2pfs.users (literal): Write]");
+    }
+
+    @Test
+    void aServiceThatLacksAnAclItsRoleNeedsFails() {
+        assertFound(broken(dev, CHECKS::semantics, r -> ((com.fasterxml.jackson.databind.node.ArrayNode) obj(r, "KafkaUser",
+                "p2pfs-tracker").at("/spec/authorization/acls")).remove(0)),
+                "KafkaUser/p2pfs-tracker: lacks ACLs the TRACKER role needs: [topic p2pfs.users (literal): Describe, "
+                        + "topic p2pfs.users (literal): Write]");
     }
 
     @Test
