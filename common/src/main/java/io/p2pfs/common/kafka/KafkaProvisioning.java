@@ -40,22 +40,30 @@ public final class KafkaProvisioning {
         this.admin = admin;
     }
 
-    /** Creates every topic of the system that is missing. */
-    public void createTopics(int partitions, int placementPartitions, short replicationFactor) throws Exception {
+    /**
+     * Creates every topic of the system that is missing (idempotent across services and replicas
+     * racing to create one); answers those this call created.
+     */
+    public List<String> createTopics(int partitions, int placementPartitions, short replicationFactor)
+            throws Exception {
         Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
         List<NewTopic> missing = Topics.ALL.stream().filter(topic -> !existing.contains(topic))
                 .map(topic -> new NewTopic(topic,
-                        topic.equals(Topics.CHUNK_PLACEMENTS) ? placementPartitions : partitions, replicationFactor))
+                        topic.equals(Topics.CHUNK_PLACEMENTS) ? placementPartitions : partitions, replicationFactor)
+                        .configs(Map.of("min.insync.replicas", "1")))
                 .toList();
-        for (var created : admin.createTopics(missing).values().values()) {
+        List<String> created = new ArrayList<>();
+        for (var topic : admin.createTopics(missing).values().entrySet()) {
             try {
-                created.get(30, TimeUnit.SECONDS);
+                topic.getValue().get(30, TimeUnit.SECONDS);
+                created.add(topic.getKey());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+                    throw new IllegalStateException("could not create topic " + topic.getKey(), e);
                 }
             }
         }
+        return created;
     }
 
     /** Sets {@code name}'s SCRAM password and grants it exactly its role's ACLs. */

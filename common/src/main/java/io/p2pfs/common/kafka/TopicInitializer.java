@@ -1,17 +1,12 @@
 package io.p2pfs.common.kafka;
 
-import io.p2pfs.common.events.Topics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Creates the system's topics at start-up when they are missing, in the background
@@ -64,25 +59,9 @@ public class TopicInitializer {
     private void createMissing() throws Exception {
         KafkaSettings settings = clients.settings();
         try (Admin admin = Admin.create(clients.admin())) {
-            Set<String> existing = admin.listTopics().names().get(10, TimeUnit.SECONDS);
-            List<NewTopic> missing = Topics.ALL.stream().filter(topic -> !existing.contains(topic))
-                    .map(topic -> new NewTopic(topic,
-                            topic.equals(Topics.CHUNK_PLACEMENTS) ? settings.placementPartitions() : settings.partitions(),
-                            settings.replicationFactor()).configs(Map.of("min.insync.replicas", "1")))
-                    .toList();
-            if (missing.isEmpty()) {
-                return;
-            }
-            admin.createTopics(missing).values().forEach((topic, future) -> {
-                try {
-                    future.get(10, TimeUnit.SECONDS);
-                    Log.infof("Created topic %s", topic);
-                } catch (Exception e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw new IllegalStateException("could not create topic " + topic, e);
-                    }
-                }
-            });
+            List<String> created = new KafkaProvisioning(admin).createTopics(settings.partitions(),
+                    settings.placementPartitions(), settings.replicationFactor());
+            created.forEach(topic -> Log.infof("Created topic %s", topic));
         }
     }
 

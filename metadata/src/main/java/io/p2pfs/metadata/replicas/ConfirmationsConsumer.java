@@ -58,6 +58,11 @@ public class ConfirmationsConsumer {
             Log.warn("Skipping an unreadable chunk confirmation");
             return Uni.createFrom().voidItem();
         }
+        String type = event.path("type").asText();
+        if (!COUNTED.contains(type)) {
+            // The peers' refusals share this topic (the one they may write); they are the audit's.
+            return Uni.createFrom().voidItem();
+        }
         JsonNode data = event.path("data");
         String chunkId = data.path("chunkId").asText(null);
         String node = data.path("nodeId").asText(null);
@@ -69,10 +74,6 @@ public class ConfirmationsConsumer {
         try {
             nodeId = UUID.fromString(node);
         } catch (IllegalArgumentException e) {
-            return Uni.createFrom().voidItem();
-        }
-        String type = event.path("type").asText();
-        if (!COUNTED.contains(type)) {
             return Uni.createFrom().voidItem();
         }
         String proof = data.path(ChunkEventProofs.FIELD).asText(null);
