@@ -110,6 +110,25 @@ public final class KafkaBroker {
         return env;
     }
 
+    /**
+     * The principal a service connects as, by its name or module ({@code tracker},
+     * {@code metadata}, {@code audit...}/{@code audit-consumer}; each peer, {@code peer...}/{@code
+     * peer-agent}, a new one), so every service under test has exactly its production ACLs.
+     */
+    public String principalOf(String service) {
+        if (service.startsWith("audit")) {
+            return AUDIT;
+        }
+        if (service.startsWith("peer")) {
+            return newPeer();
+        }
+        return switch (service) {
+            case "tracker" -> TRACKER;
+            case "metadata" -> METADATA;
+            default -> throw new IllegalArgumentException("no Kafka principal for service '" + service + "'");
+        };
+    }
+
     /** A new principal for one storage peer ({@code peer-N}) with the peers' ACLs; its name. */
     public String newPeer() {
         String name = "peer-" + peers.incrementAndGet();

@@ -30,7 +30,7 @@ public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
-        config.putAll(KafkaBroker.shared().quarkusConfig(kafkaPrincipal()));
+        config.putAll(KafkaBroker.shared().quarkusConfig(KafkaBroker.shared().principalOf(service)));
         config.put("quarkus.oidc.public-key", TestTokens.publicKeyBase64());
         config.put("quarkus.oidc.token.issuer", TestTokens.ISSUER);
         config.put("quarkus.oidc.token.audience", TestTokens.AUDIENCE);
@@ -53,21 +53,6 @@ public class P2pfsTestResource implements QuarkusTestResourceLifecycleManager {
             }
         }
         return config;
-    }
-
-    /** The service's own Kafka principal: the tests run each service with exactly its production ACLs. */
-    private String kafkaPrincipal() {
-        if (service.startsWith("audit")) {
-            return KafkaBroker.AUDIT;
-        }
-        if (service.startsWith("peer")) {
-            return KafkaBroker.shared().newPeer();
-        }
-        return switch (service) {
-            case "tracker" -> KafkaBroker.TRACKER;
-            case "metadata" -> KafkaBroker.METADATA;
-            default -> throw new IllegalArgumentException("no Kafka principal for service '" + service + "'");
-        };
     }
 
     @Override

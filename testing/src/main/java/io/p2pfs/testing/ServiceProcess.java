@@ -53,7 +53,7 @@ public final class ServiceProcess {
             ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(home.resolve("service.log").toFile());
             if (!env.containsKey("KAFKA_SASL_JAAS_CONFIG")) {
-                builder.environment().putAll(KafkaBroker.shared().environment(kafkaPrincipal(module)));
+                builder.environment().putAll(KafkaBroker.shared().environment(KafkaBroker.shared().principalOf(module)));
             }
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -82,17 +82,6 @@ public final class ServiceProcess {
         env.put("QUARKUS_OIDC_PUBLIC_KEY", TestTokens.publicKeyBase64());
         env.put("QUARKUS_OIDC_TOKEN_ISSUER", TestTokens.ISSUER);
         return env;
-    }
-
-    /** Each service connects to the broker as its own principal; every peer as a new one. */
-    private static String kafkaPrincipal(String module) {
-        return switch (module) {
-            case "tracker" -> KafkaBroker.TRACKER;
-            case "metadata" -> KafkaBroker.METADATA;
-            case "audit-consumer" -> KafkaBroker.AUDIT;
-            case "peer-agent" -> KafkaBroker.shared().newPeer();
-            default -> throw new IllegalArgumentException("no Kafka principal for module " + module);
-        };
     }
 
     public String url() {
