@@ -159,4 +159,41 @@ public final class HostileInputs {
     public static String clip(String s) {
         return s.length() <= 400 ? s : s.substring(0, 400) + "…";
     }
+
+    /**
+     * A suite run's bookkeeping: how often each status came back ({@code -1}: a request the HTTP
+     * client itself refused to build, which never reached the service) and the bad answers, of
+     * which a 5xx is always one. Each suite adds the failures its own service's rules define.
+     */
+    public static final class Tally {
+
+        private final Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        private final List<String> failures = new java.util.ArrayList<>();
+
+        /** Counts a request the HTTP client refused to build. */
+        public void unsendable() {
+            statuses.merge(-1, 1, Integer::sum);
+        }
+
+        /** Counts {@code status}; a 5xx is a failure of {@code request}. */
+        public void answered(Object request, int status, String body) {
+            statuses.merge(status, 1, Integer::sum);
+            if (status >= 500) {
+                fail(status + " for " + request + ": " + body);
+            }
+        }
+
+        public void fail(String failure) {
+            failures.add(clip(failure));
+        }
+
+        /** Prints the statuses, then asserts no bad answer and at least {@code kinds} different statuses. */
+        public void assertClean(String suite, int requests, int kinds) {
+            System.out.printf("%s: %d requests, statuses %s%n", suite, requests, statuses);
+            org.junit.jupiter.api.Assertions.assertEquals(List.of(), failures.stream().limit(20).toList(),
+                    failures.size() + " bad answers of " + requests);
+            org.junit.jupiter.api.Assertions.assertTrue(statuses.keySet().stream().filter(s -> s > 0).count() >= kinds,
+                    "the inputs reached many answers: " + statuses);
+        }
+    }
 }
