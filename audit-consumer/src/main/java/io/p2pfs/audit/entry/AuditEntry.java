@@ -75,16 +75,22 @@ public record AuditEntry(
         return derive(event);
     }
 
-    /** Whether a record value is an access event ({@code access.*}); false for anything unreadable. */
-    public static boolean isAccessEvent(byte[] value) {
+    /**
+     * The entry of a record value if it is an access event ({@code access.*}), parsed once; empty
+     * for any other event and for anything unreadable (not this log's to dead-letter).
+     */
+    public static java.util.Optional<AuditEntry> ifAccessEvent(byte[] value) throws Malformed {
         if (value == null || value.length == 0) {
-            return false;
+            return java.util.Optional.empty();
         }
+        JsonNode event;
         try {
-            return CanonicalJson.parse(value).path("type").asText("").startsWith("access.");
+            event = CanonicalJson.parse(value);
         } catch (IOException | RuntimeException e) {
-            return false;
+            return java.util.Optional.empty();
         }
+        return event.path("type").asText("").startsWith("access.") ? java.util.Optional.of(derive(event))
+                : java.util.Optional.empty();
     }
 
     /** Derives again from a stored canonical text (verify). */

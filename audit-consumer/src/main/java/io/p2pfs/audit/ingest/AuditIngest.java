@@ -236,10 +236,11 @@ public class AuditIngest {
         List<AuditEntry> accepted = new ArrayList<>(records.count());
         List<DeadLetters.Rejection> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            if (record.topic().equals(Topics.CHUNK_CONFIRMATIONS) && !AuditEntry.isAccessEvent(record.value())) {
-                continue;
-            }
             try {
+                if (record.topic().equals(Topics.CHUNK_CONFIRMATIONS)) {
+                    AuditEntry.ifAccessEvent(record.value()).ifPresent(accepted::add);
+                    continue;
+                }
                 accepted.add(AuditEntry.fromRecord(record.value()));
             } catch (AuditEntry.Malformed malformed) {
                 rejected.add(new DeadLetters.Rejection(record, malformed.getMessage()));

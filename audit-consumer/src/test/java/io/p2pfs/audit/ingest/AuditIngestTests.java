@@ -166,6 +166,22 @@ class AuditIngestTests {
                 .when().get("/api/v1/audit/verify").then().statusCode(200).body("ok", equalTo(true));
     }
 
+    @Test
+    void fromTheConfirmationsTopicOnlyThePeersRefusalsEnterTheLog() {
+        String tag = AuditEvents.tag();
+        String key = tag + "-chunk";
+        ObjectNode stored = event("chunk.stored", tag, "chunk:" + tag, "SUCCESS", Instant.now(), Map.of());
+        ObjectNode refused = event("access.denied", tag, "/chunks/" + tag, "DENIED", Instant.now(), Map.of("status", 403));
+        ObjectNode after = event("access.denied", tag, "/chunks/" + tag + "-after", "DENIED", Instant.now(), Map.of());
+        publish(Topics.CHUNK_CONFIRMATIONS, key, stored);
+        publishRaw(Topics.CHUNK_CONFIRMATIONS, key, "not json " + tag);
+        publish(Topics.CHUNK_CONFIRMATIONS, key, refused);
+        publish(Topics.CHUNK_CONFIRMATIONS, key, after);
+        awaitStored(List.of(id(refused), id(after)));
+        assertEquals(0, storedRows(List.of(id(stored))), "a chunk event is the metadata service's, not the log's");
+        assertEquals(List.of(), deadLettered(tag), "nothing on the confirmations topic is dead-lettered here");
+    }
+
     private static List<ConsumerRecord<String, String>> deadLettered(String tag) {
         return KafkaRecords.all(Topics.AUDIT_DLQ).stream().filter(r -> r.value() != null && r.value().contains(tag))
                 .toList();

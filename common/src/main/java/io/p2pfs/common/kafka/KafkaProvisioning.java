@@ -32,7 +32,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class KafkaProvisioning {
 
-    public static final int ITERATIONS = 4096;
+    private static final int ITERATIONS = 4096;
 
     private final Admin admin;
 
