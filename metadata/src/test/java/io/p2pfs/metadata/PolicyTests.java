@@ -56,6 +56,36 @@ class PolicyTests {
     }
 
     @Test
+    void concurrentFirstPoliciesOfADirectoryAllSucceedAndOneOfThemStands() throws Exception {
+        int writers = 12;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> statuses = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                int keep = i + 1;
+                statuses.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(TOKEN).contentType("application/json")
+                            .body(settings("keepVersions", keep)).put("/api/v1/policies" + dir).statusCode();
+                }));
+            }
+            start.countDown();
+            for (var status : statuses) {
+                assertEquals(200, status.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int stood = given().auth().oauth2(TOKEN).get("/api/v1/policies" + dir).then().statusCode(200).extract()
+                .path("own.keepVersions");
+        assertTrue(stood >= 1 && stood <= writers, "one writer's policy stands: " + stood);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(writers, KafkaRecords
+                .events(io.p2pfs.common.events.Topics.ACLS, ev -> ev.path("type").asText().equals("policy.changed")
+                        && ev.path("subject").asText().equals(dir)).size(), "every change is an event"));
+    }
+
+    @Test
     void withoutPoliciesTheServiceDefaultsApply() {
         given().auth().oauth2(TOKEN).get("/api/v1/policies" + dir).then().statusCode(200)
                 .body("own.conflictStrategy", nullValue()).body("effective.conflictStrategy", equalTo("FAIL"))

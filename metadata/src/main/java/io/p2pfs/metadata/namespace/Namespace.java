@@ -277,6 +277,21 @@ public class Namespace {
     }
 
     /**
+     * Inserts an entry unless its name is taken; true if inserted. A concurrent insert of the
+     * same name is waited for and then counts as taken, so no creator fails on the constraint
+     * (a failed statement would abort the caller's whole transaction).
+     */
+    public Uni<Boolean> insertIfAbsent(long parentId, String name, String kind, String owner) {
+        Entry fresh = newEntry(parentId, name, kind, owner);
+        return Panache.getSession().flatMap(session -> session.createNativeQuery("INSERT INTO entries (parent_id, "
+                + "name_hmac, name_sealed, key_id, kind, owner_id) VALUES (:parent, :hmac, :sealed, :key, :kind, "
+                + ":owner) ON CONFLICT (parent_id, name_hmac) DO NOTHING")
+                .setParameter("parent", parentId).setParameter("hmac", fresh.nameHmac)
+                .setParameter("sealed", fresh.nameSealed).setParameter("key", fresh.keyId)
+                .setParameter("kind", kind).setParameter("owner", owner).executeUpdate().map(n -> n == 1));
+    }
+
+    /**
      * Creates the directory at {@code path} (and, with {@code parents}, any missing ancestors).
      * Returns the directories created, outermost first; an existing directory at the path is a
      * 409 unless {@code parents} is set (then it is a no-op, as {@code mkdir -p}).
@@ -311,11 +326,16 @@ public class Namespace {
             if (!last && !parents) {
                 throw new NotFound("Parent directory " + here + " does not exist; use parents=true.");
             }
-            Entry dir = newEntry(parent.entryId, name, Entry.DIR, owner);
-            return dir.<Entry>persistAndFlush().flatMap(saved -> {
+            // Another creator (a concurrent mkdir, the home made at registration) may take the
+            // name meanwhile: then its entry is met as an existing one, as if it had been first.
+            return insertIfAbsent(parent.entryId, name, Entry.DIR, owner).flatMap(inserted -> {
+                if (!inserted) {
+                    return mkdirStep(parent, path, depth, parents, owner, created);
+                }
                 created.add(here);
                 return last ? Uni.createFrom().item(created)
-                        : mkdirStep(saved, path, depth + 1, parents, owner, created);
+                        : child(parent.entryId, name).flatMap(saved -> mkdirStep(saved, path, depth + 1, parents,
+                                owner, created));
             });
         });
     }

@@ -17,6 +17,7 @@ import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.metadata.namespace.DirectoryCache;
 import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -95,7 +96,12 @@ public class PolicyService {
                 throw new Forbidden("Only an admin may change the policy of /.");
             }
             // Locks do not block it: like an ACL, a policy is the owner's (or a SHARE holder's) to change.
-            return DirectoryPolicy.<DirectoryPolicy>findById(dir.entryId)
+            // Changes of one directory's policy take turns on its row: two first policies at once
+            // would otherwise both insert one.
+            return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                    "SELECT entry_id FROM entries WHERE entry_id = :e FOR UPDATE", Long.class)
+                    .setParameter("e", dir.entryId).getResultList())
+                    .flatMap(locked -> DirectoryPolicy.<DirectoryPolicy>findById(dir.entryId))
                     .flatMap(existing -> {
                         PolicySettings before = existing == null ? PolicySettings.NONE : existing.settings();
                         Uni<?> change;

@@ -124,7 +124,7 @@ public class VersionCommit {
                         // The parent's: looking at the path itself would load the file's row before it is locked.
                         .flatMap(v -> policies.effectiveFor(path.parent()))
                         .flatMap(policy -> namespace.requireDir(path.parent())
-                                .flatMap(parent -> target(db, session, parent.entryId, path, policy,
+                                .flatMap(parent -> target(session, parent.entryId, path, policy,
                                         prepared.caller().id()))
                                 // Checked after the file's row is locked: the session must not hold it unlocked first.
                                 .call(target -> requireWrite(target, prepared.caller()))
@@ -171,11 +171,11 @@ public class VersionCommit {
      * a concurrent creator made) and decides by the base and current versions where the commit
      * goes. Commits of one file serialise on that row, which makes version numbers gap-free.
      */
-    private Uni<Target> target(Mutiny.Session db, UploadSession session, long parentId, FsPath path,
+    private Uni<Target> target(UploadSession session, long parentId, FsPath path,
             EffectivePolicy policy, String caller) {
         Uni<Entry> current = session.entryId == null
-                ? insertIfAbsent(db, parentId, path.name(), caller).flatMap(v -> namespace.childForUpdate(parentId,
-                        path.name()))
+                ? namespace.insertIfAbsent(parentId, path.name(), Entry.FILE, caller)
+                        .flatMap(v -> namespace.childForUpdate(parentId, path.name()))
                 : Entry.<Entry>findById(session.entryId, LockModeType.PESSIMISTIC_WRITE).map(existing -> {
                     if (existing == null) {
                         throw new PreconditionFailed(path + " was deleted while the upload ran.");
@@ -192,37 +192,22 @@ public class VersionCommit {
                 case COMMIT, COMMIT_NEXT -> Uni.createFrom().item(new Target(entry, path, resolution,
                         entry.currentVersion));
                 case FAIL -> throw failed(path, entry, policy, session);
-                case KEEP_BOTH -> keepBoth(db, parentId, path, caller, Namespace.now(), 1)
+                case KEEP_BOTH -> keepBoth(parentId, path, caller, Namespace.now(), 1)
                         .map(beside -> new Target(beside.entry(), beside.path(), resolution, entry.currentVersion));
             };
         });
     }
 
-    /**
-     * Inserts a file entry unless the name is taken; true if inserted. A concurrent insert of
-     * the same name is waited for and then counts as taken, so no writer fails on the constraint.
-     */
-    private Uni<Boolean> insertIfAbsent(Mutiny.Session db, long parentId, String name, String caller) {
-        Entry fresh = namespace.newEntry(parentId, name, Entry.FILE, caller);
-        return db.createNativeQuery("INSERT INTO entries (parent_id, name_hmac, name_sealed, key_id, kind, "
-                + "owner_id) VALUES (:parent, :hmac, :sealed, :key, 'FILE', :owner) "
-                + "ON CONFLICT (parent_id, name_hmac) DO NOTHING")
-                .setParameter("parent", parentId).setParameter("hmac", fresh.nameHmac)
-                .setParameter("sealed", fresh.nameSealed).setParameter("key", fresh.keyId)
-                .setParameter("owner", caller).executeUpdate().map(n -> n == 1);
-    }
-
     /** A new file beside {@code path} under the first free conflict name. */
-    private Uni<Target> keepBoth(Mutiny.Session db, long parentId, FsPath path, String caller, Instant at,
-            int attempt) {
+    private Uni<Target> keepBoth(long parentId, FsPath path, String caller, Instant at, int attempt) {
         if (attempt > 10_000) {
             throw new Conflict("No free conflict name beside " + path + ".");
         }
         String name = ConflictNames.name(path.name(), caller, at, attempt);
-        return insertIfAbsent(db, parentId, name, caller).flatMap(inserted -> inserted
+        return namespace.insertIfAbsent(parentId, name, Entry.FILE, caller).flatMap(inserted -> inserted
                 ? namespace.childForUpdate(parentId, name).map(entry -> new Target(entry, path.parent().child(name),
                         ConflictResolution.KEEP_BOTH, null))
-                : keepBoth(db, parentId, path, caller, at, attempt + 1));
+                : keepBoth(parentId, path, caller, at, attempt + 1));
     }
 
     /** The 412 of a commit that must not go ahead; only the FAIL strategy's is a published conflict. */
