@@ -277,18 +277,19 @@ public class Namespace {
     }
 
     /**
-     * Inserts an entry unless its name is taken; true if inserted. A concurrent insert of the
-     * same name is waited for and then counts as taken, so no creator fails on the constraint
-     * (a failed statement would abort the caller's whole transaction).
+     * Inserts an entry unless its name is taken; answers the new entry's id, or null if the name
+     * was taken. A concurrent insert of the same name is waited for and then counts as taken, so
+     * no creator fails on the constraint (a failed statement would abort its whole transaction).
      */
-    public Uni<Boolean> insertIfAbsent(long parentId, String name, String kind, String owner) {
+    public Uni<Long> insertIfAbsent(long parentId, String name, String kind, String owner) {
         Entry fresh = newEntry(parentId, name, kind, owner);
         return Panache.getSession().flatMap(session -> session.createNativeQuery("INSERT INTO entries (parent_id, "
                 + "name_hmac, name_sealed, key_id, kind, owner_id) VALUES (:parent, :hmac, :sealed, :key, :kind, "
-                + ":owner) ON CONFLICT (parent_id, name_hmac) DO NOTHING")
+                + ":owner) ON CONFLICT (parent_id, name_hmac) DO NOTHING RETURNING entry_id", Long.class)
                 .setParameter("parent", parentId).setParameter("hmac", fresh.nameHmac)
                 .setParameter("sealed", fresh.nameSealed).setParameter("key", fresh.keyId)
-                .setParameter("kind", kind).setParameter("owner", owner).executeUpdate().map(n -> n == 1));
+                .setParameter("kind", kind).setParameter("owner", owner).getResultList()
+                .map(ids -> ids.isEmpty() ? null : ids.get(0)));
     }
 
     /**
@@ -301,16 +302,15 @@ public class Namespace {
             return parents ? Uni.createFrom().item(List.of())
                     : Uni.createFrom().failure(new Conflict("/ already exists."));
         }
-        return Entry.<Entry>findById(Entry.ROOT_ID)
-                .flatMap(root -> mkdirStep(root, path, 0, parents, owner, new java.util.ArrayList<>()));
+        return mkdirStep(Entry.ROOT_ID, path, 0, parents, owner, new java.util.ArrayList<>());
     }
 
-    private Uni<List<FsPath>> mkdirStep(Entry parent, FsPath path, int depth, boolean parents, String owner,
+    private Uni<List<FsPath>> mkdirStep(long parentId, FsPath path, int depth, boolean parents, String owner,
             List<FsPath> created) {
         String name = path.segments().get(depth);
         boolean last = depth == path.segments().size() - 1;
         FsPath here = new FsPath(path.segments().subList(0, depth + 1));
-        return child(parent.entryId, name).flatMap(existing -> {
+        return child(parentId, name).flatMap(existing -> {
             if (existing != null) {
                 if (!existing.isDir()) {
                     throw new Conflict(here + " is a file.");
@@ -321,21 +321,20 @@ public class Namespace {
                     }
                     return Uni.createFrom().item(created);
                 }
-                return mkdirStep(existing, path, depth + 1, parents, owner, created);
+                return mkdirStep(existing.entryId, path, depth + 1, parents, owner, created);
             }
             if (!last && !parents) {
                 throw new NotFound("Parent directory " + here + " does not exist; use parents=true.");
             }
             // Another creator (a concurrent mkdir, the home made at registration) may take the
             // name meanwhile: then its entry is met as an existing one, as if it had been first.
-            return insertIfAbsent(parent.entryId, name, Entry.DIR, owner).flatMap(inserted -> {
-                if (!inserted) {
-                    return mkdirStep(parent, path, depth, parents, owner, created);
+            return insertIfAbsent(parentId, name, Entry.DIR, owner).flatMap(id -> {
+                if (id == null) {
+                    return mkdirStep(parentId, path, depth, parents, owner, created);
                 }
                 created.add(here);
                 return last ? Uni.createFrom().item(created)
-                        : child(parent.entryId, name).flatMap(saved -> mkdirStep(saved, path, depth + 1, parents,
-                                owner, created));
+                        : mkdirStep(id, path, depth + 1, parents, owner, created);
             });
         });
     }

@@ -204,7 +204,7 @@ public class VersionCommit {
             throw new Conflict("No free conflict name beside " + path + ".");
         }
         String name = ConflictNames.name(path.name(), caller, at, attempt);
-        return namespace.insertIfAbsent(parentId, name, Entry.FILE, caller).flatMap(inserted -> inserted
+        return namespace.insertIfAbsent(parentId, name, Entry.FILE, caller).flatMap(id -> id != null
                 ? namespace.childForUpdate(parentId, name).map(entry -> new Target(entry, path.parent().child(name),
                         ConflictResolution.KEEP_BOTH, null))
                 : keepBoth(parentId, path, caller, at, attempt + 1));
