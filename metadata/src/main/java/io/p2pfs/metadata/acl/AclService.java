@@ -69,7 +69,13 @@ public class AclService {
 
     /** Like {@link #requireChain}, also answering what the caller holds there (from the same reads). */
     public Uni<Checked> requireHeld(FsPath path, Caller caller, Permission wanted, String action) {
-        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+        return namespace.chain(path).flatMap(chain -> requireHeld(path, chain, caller, wanted, action));
+    }
+
+    /** Like {@link #requireHeld}, on the chain the caller resolved for {@code path}. */
+    private Uni<Checked> requireHeld(FsPath path, List<Entry> chain, Caller caller, Permission wanted,
+            String action) {
+        return nodes(chain).map(nodes -> {
             boolean complete = chain.size() == path.segments().size() + 1;
             if (!complete) {
                 check(nodes, path, caller, Permission.READ, action, missing(path));
@@ -78,7 +84,7 @@ public class AclService {
             check(nodes, path, caller, wanted, action, missing(path));
             return new Checked(chain, caller.admin() ? EnumSet.allOf(Permission.class)
                     : AccessRules.held(nodes, caller.id(), caller.principals()));
-        }));
+        });
     }
 
     /**
@@ -107,12 +113,24 @@ public class AclService {
                 .invoke(parent -> requireCreatableAtRoot(path, caller, directory));
     }
 
+    /** Like {@link #requireCreate}, on the chain of {@code path}'s parent the caller resolved. */
+    public Uni<List<Entry>> requireCreate(FsPath path, List<Entry> parentChain, Caller caller, boolean directory,
+            String action) {
+        return requireHeld(path.parent(), parentChain, caller, Permission.WRITE, action).map(Checked::chain)
+                .invoke(parent -> requireCreatableAtRoot(path, caller, directory));
+    }
+
     /**
      * May the caller write at {@code path}: WRITE on the file when it exists, else WRITE on the
      * directory that would hold it (which must exist). Answers the entries of the chain.
      */
     public Uni<List<Entry>> requireWrite(FsPath path, Caller caller, String action) {
-        return namespace.chain(path).flatMap(chain -> nodes(chain).map(nodes -> {
+        return namespace.chain(path).flatMap(chain -> requireWrite(path, chain, caller, action));
+    }
+
+    /** Like {@link #requireWrite}, on the chain the caller resolved for {@code path}. */
+    public Uni<List<Entry>> requireWrite(FsPath path, List<Entry> chain, Caller caller, String action) {
+        return nodes(chain).map(nodes -> {
             int depth = path.segments().size() + 1;
             String noDirectory = "Directory " + path.parent() + " does not exist.";
             if (chain.size() == depth) {
@@ -125,7 +143,7 @@ public class AclService {
                 throw new NotFound(noDirectory);
             }
             return chain;
-        }));
+        });
     }
 
     /**

@@ -2,9 +2,10 @@ package io.p2pfs.metadata.locks;
 
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Locked;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.p2pfs.metadata.namespace.Entry;
 import io.p2pfs.metadata.namespace.Namespace;
 import io.p2pfs.metadata.namespace.WriteGuard;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,9 +45,24 @@ public class LockGuard implements WriteGuard {
     public Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation) {
         return advisory("pg_advisory_xact_lock_shared")
                 .flatMap(v -> namespace.chain(path))
-                .flatMap(chain -> PathEntries.databaseNow().flatMap(now -> Lease.<Lease>list(
-                        "entryId in ?1 and expiresAt > ?2", PathEntries.ids(chain), now)))
+                .flatMap(chain -> live(PathEntries.ids(chain)))
                 .map(live -> refuseOthers(live, List.of(), path, caller, tokens, operation));
+    }
+
+    @Override
+    public Uni<Void> requireWritable(FsPath path, List<Entry> chain, String caller, Set<String> tokens,
+            String operation) {
+        // Lock grants change no entry, so a chain resolved before the advisory lock still holds.
+        return advisory("pg_advisory_xact_lock_shared")
+                .flatMap(v -> live(PathEntries.ids(chain)))
+                .map(live -> refuseOthers(live, List.of(), path, caller, tokens, operation));
+    }
+
+    /** The live locks on {@code entryIds}, judged by the database's clock in the same statement. */
+    private static Uni<List<Lease>> live(List<Long> entryIds) {
+        return Panache.getSession().flatMap(session -> session.createNativeQuery(
+                "SELECT * FROM locks WHERE entry_id IN (:ids) AND expires_at > clock_timestamp()", Lease.class)
+                .setParameter("ids", entryIds).getResultList());
     }
 
     @Override

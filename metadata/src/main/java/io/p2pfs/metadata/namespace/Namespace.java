@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.exception.ConstraintViolationException;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * Path resolution and directory structure over the {@code entries} table. Every method runs in
@@ -59,6 +60,26 @@ public class Namespace {
         public DirectoryCache.Generation generation() {
             return generation;
         }
+
+        /**
+         * This chain with {@code child} after its last entry, checked against the same
+         * generation: for a caller that resolved a directory's chain and then found or made the
+         * entry in it, so that the entry's checks need not resolve the path again.
+         */
+        public Chain with(Entry child) {
+            Chain longer = new Chain(size() + 1, generation);
+            longer.addAll(this);
+            longer.add(child);
+            return longer;
+        }
+    }
+
+    /**
+     * Like {@link #chain}, typed: the entries from the root to {@code path} as far as they
+     * exist, with the generation they were checked against.
+     */
+    public Uni<Chain> resolve(FsPath path) {
+        return chain(path).map(Chain.class::cast);
     }
 
     /**
@@ -339,10 +360,14 @@ public class Namespace {
         });
     }
 
-    /** One page of a directory's children, in creation order, after {@code afterId}. */
+    /**
+     * One page of a directory's children, in creation order, after {@code afterId}, read-only:
+     * the session keeps no snapshot of them, so the queries that follow in it do not dirty-check
+     * a whole page before they run. For reading only; a change to one of them is not written.
+     */
     public Uni<List<Entry>> children(long dirId, long afterId, int limit) {
         return Entry.<Entry>find("parentId = ?1 and entryId > ?2 order by entryId", dirId, afterId)
-                .page(0, limit).list();
+                .withHint(HibernateHints.HINT_READ_ONLY, true).page(0, limit).list();
     }
 
     /** The size of the current version of each file among {@code fileIds}, in one query. */

@@ -25,6 +25,12 @@ public interface WriteGuard {
     Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation);
 
     /**
+     * Like {@link #requireWritable}, on the entries from the root to {@code path} (as far as they
+     * exist) that the caller resolved in this transaction, so the path is not resolved again.
+     */
+    Uni<Void> requireWritable(FsPath path, List<Entry> chain, String caller, Set<String> tokens, String operation);
+
+    /**
      * Like {@link #requireWritable}, and also fails when a live lock anywhere below
      * {@code path} belongs to someone else (or to the caller without its token): for the
      * changes that take a whole subtree with them (a move, a recursive delete).

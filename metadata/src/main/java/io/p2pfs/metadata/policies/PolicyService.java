@@ -54,9 +54,13 @@ public class PolicyService {
      * through the existing directories above it. Runs in the caller's session.
      */
     public Uni<EffectivePolicy> effectiveFor(FsPath path) {
-        return namespace.chain(path).flatMap(chain -> effective(chain.stream()
-                .filter(Entry::isDir).toList(), chain instanceof Namespace.Chain resolved ? resolved.generation()
-                        : null));
+        return namespace.chain(path).flatMap(this::effectiveFor);
+    }
+
+    /** Like {@link #effectiveFor(FsPath)}, on the chain of entries the caller resolved for the path. */
+    public Uni<EffectivePolicy> effectiveFor(List<Entry> chain) {
+        return effective(chain.stream().filter(Entry::isDir).toList(),
+                chain instanceof Namespace.Chain resolved ? resolved.generation() : null);
     }
 
     /** Directories' own settings come from the directory cache when the chain was checked against it. */

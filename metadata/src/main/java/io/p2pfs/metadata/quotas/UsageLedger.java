@@ -45,17 +45,18 @@ public class UsageLedger {
     }
 
     /**
-     * Locks the owner's row, refuses with 507 a commit that would take the usage past the limit
-     * (nothing is charged; the caller's transaction must roll back, which throwing makes it do),
-     * and otherwise adds the new version's bytes.
+     * Charges the new version's bytes to the owner's row in one statement (creating the row, or
+     * locking it until the transaction ends), then refuses with 507 a commit that took the usage
+     * past the limit: throwing rolls the caller's transaction back, the charge with it. Call it
+     * last before the commit, so the row is held for as short a time as possible.
      */
     public Uni<Void> admit(Charge charge) {
-        return Panache.getSession().flatMap(db -> db.createNativeQuery("INSERT INTO user_usage (user_id) VALUES (:u) "
-                + "ON CONFLICT DO NOTHING").setParameter("u", charge.owner()).executeUpdate()
-                .flatMap(n -> db.createNativeQuery("SELECT used_bytes, limit_bytes FROM user_usage WHERE user_id = :u "
-                        + "FOR UPDATE", Object[].class).setParameter("u", charge.owner()).getSingleResult())
-                .flatMap(row -> {
-                    long used = ((Number) row[0]).longValue();
+        return Panache.getSession().flatMap(db -> db.createNativeQuery("INSERT INTO user_usage (user_id, used_bytes) "
+                + "VALUES (:u, :b) ON CONFLICT (user_id) DO UPDATE SET used_bytes = user_usage.used_bytes "
+                + "+ EXCLUDED.used_bytes, updated_at = now() RETURNING used_bytes, limit_bytes", Object[].class)
+                .setParameter("u", charge.owner()).setParameter("b", charge.addedBytes()).getSingleResult()
+                .map(row -> {
+                    long used = ((Number) row[0]).longValue() - charge.addedBytes();
                     Long override = row[1] == null ? null : ((Number) row[1]).longValue();
                     long limit = QuotaRule.effectiveLimit(override, config.defaultBytes().asLongValue());
                     long before = used + charge.releasedBytes();
@@ -63,12 +64,7 @@ public class UsageLedger {
                         denials.exceeded(charge, before, limit);
                         throw refusal(charge, before, limit);
                     }
-                    if (charge.addedBytes() == 0) {
-                        return Uni.createFrom().voidItem();
-                    }
-                    return db.createNativeQuery("UPDATE user_usage SET used_bytes = used_bytes + :b, updated_at = now() "
-                            + "WHERE user_id = :u").setParameter("b", charge.addedBytes())
-                            .setParameter("u", charge.owner()).executeUpdate().replaceWithVoid();
+                    return null;
                 }));
     }
 

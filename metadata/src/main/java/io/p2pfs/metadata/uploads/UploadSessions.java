@@ -108,8 +108,8 @@ public class UploadSessions {
             if (existing != null && existing.isDir()) {
                 throw new Conflict(path + " is a directory.");
             }
-            return guard.requireWritable(path, caller.id(), lockTokens, "write")
-                    .flatMap(v -> policies.effectiveFor(path))
+            return guard.requireWritable(path, chain, caller.id(), lockTokens, "write")
+                    .flatMap(v -> policies.effectiveFor(chain))
                     .map(policy -> {
                         UploadSession session = new UploadSession();
                         session.uploadId = UUID.randomUUID();

@@ -9,6 +9,7 @@ import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.ProblemException;
+import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.conflicts.ConflictNames;
@@ -89,8 +90,12 @@ public class VersionCommit {
             String sha256, List<ReplicaDirectory.Written> written, List<ChunkEvents.PlacementRequested> placements) {
     }
 
-    /** Where a commit lands: the file itself or, for KEEP_BOTH, a new file beside it. */
-    private record Target(Entry entry, FsPath path, ConflictResolution resolution, Integer otherVersion) {
+    /**
+     * Where a commit lands: the file itself or, for KEEP_BOTH, a new file beside it;
+     * {@code requested} is the entry at the path the upload asked for (the same unless KEEP_BOTH).
+     */
+    private record Target(Entry entry, FsPath path, ConflictResolution resolution, Integer otherVersion,
+            Entry requested) {
     }
 
     /** A 412 from the FAIL strategy, published as {@code file.conflict} after the rollback. */
@@ -119,18 +124,33 @@ public class VersionCommit {
 
     private Uni<Uploads.Result> commit(UploadSession session, Prepared prepared) {
         FsPath path = prepared.path();
+        // The parent's chain, resolved once for every check: resolving the path itself would load
+        // the file's row before it is locked.
         return Panache.getSession()
                 .flatMap(db -> requireHoldersLive(prepared)
-                        // The parent's: looking at the path itself would load the file's row before it is locked.
-                        .flatMap(v -> policies.effectiveFor(path.parent()))
-                        .flatMap(policy -> namespace.requireDir(path.parent())
-                                .flatMap(parent -> target(session, parent.entryId, path, policy,
-                                        prepared.caller().id()))
-                                // Checked after the file's row is locked: the session must not hold it unlocked first.
-                                .call(target -> requireWrite(target, prepared.caller()))
-                                .call(target -> guard.requireWritable(path, prepared.caller().id(), prepared.lockTokens(),
-                                        "write"))
-                                .flatMap(target -> write(db, session, target, policy, prepared))));
+                        .flatMap(v -> namespace.resolve(path.parent()))
+                        .flatMap(parents -> {
+                            Entry parent = directory(path.parent(), parents);
+                            return policies.effectiveFor(parents).flatMap(policy -> target(session, parent.entryId,
+                                    path, policy, prepared.caller().id())
+                                    // Checked after the file's row is locked: the session must not hold it unlocked first.
+                                    .call(target -> requireWrite(target, parents, prepared.caller()))
+                                    .call(target -> guard.requireWritable(path, parents.with(target.requested()),
+                                            prepared.caller().id(), prepared.lockTokens(), "write"))
+                                    .flatMap(target -> write(db, session, target, policy, prepared)));
+                        }));
+    }
+
+    /** The directory a commit goes into, the last of its resolved chain: 404 when missing, 409 when a file. */
+    private static Entry directory(FsPath path, Namespace.Chain chain) {
+        if (chain.size() != path.segments().size() + 1) {
+            throw new NotFound("Nothing at " + path + ".");
+        }
+        Entry directory = chain.get(chain.size() - 1);
+        if (!directory.isDir()) {
+            throw new Conflict(path + " is a file, not a directory.");
+        }
+        return directory;
     }
 
     /**
@@ -139,11 +159,11 @@ public class VersionCommit {
      * inserted is the caller's, and an owner holds everything, so it must not vouch for itself:
      * a writer whose grant on the directory was revoked while the upload ran commits nothing.
      */
-    private Uni<Void> requireWrite(Target target, Caller caller) {
+    private Uni<Void> requireWrite(Target target, Namespace.Chain parents, Caller caller) {
         if (target.entry().currentVersion == null) {
-            return acls.requireCreate(target.path(), caller, false, "upload").replaceWithVoid();
+            return acls.requireCreate(target.path(), parents, caller, false, "upload").replaceWithVoid();
         }
-        return acls.requireWrite(target.path(), caller, "upload").replaceWithVoid();
+        return acls.requireWrite(target.path(), parents.with(target.entry()), caller, "upload").replaceWithVoid();
     }
 
     /** Each new chunk must still be readable when the commit lands: one of its receipted nodes must be up. */
@@ -190,10 +210,11 @@ public class VersionCommit {
                     entry.currentVersion, session.createOnly);
             return switch (resolution) {
                 case COMMIT, COMMIT_NEXT -> Uni.createFrom().item(new Target(entry, path, resolution,
-                        entry.currentVersion));
+                        entry.currentVersion, entry));
                 case FAIL -> throw failed(path, entry, policy, session);
                 case KEEP_BOTH -> keepBoth(parentId, path, caller, Namespace.now(), 1)
-                        .map(beside -> new Target(beside.entry(), beside.path(), resolution, entry.currentVersion));
+                        .map(beside -> new Target(beside.entry(), beside.path(), resolution, entry.currentVersion,
+                                entry));
             };
         });
     }
@@ -206,7 +227,7 @@ public class VersionCommit {
         String name = ConflictNames.name(path.name(), caller, at, attempt);
         return namespace.insertIfAbsent(parentId, name, Entry.FILE, caller).flatMap(id -> id != null
                 ? namespace.childForUpdate(parentId, name).map(entry -> new Target(entry, path.parent().child(name),
-                        ConflictResolution.KEEP_BOTH, null))
+                        ConflictResolution.KEEP_BOTH, null, null))
                 : keepBoth(parentId, path, caller, at, attempt + 1));
     }
 
@@ -279,10 +300,7 @@ public class VersionCommit {
                 .flatMap(v -> insertReferences(db, entry.entryId, version, manifest))
                 .flatMap(v -> replicas.requestPlacements(db, prepared.placements()))
                 .flatMap(v -> retention.prune(entry.entryId, version, policy))
-                // Last, so the owner's usage row stays locked for as short a time as possible.
-                .call(pruned -> usage.admit(new UsageLedger.Charge(entry.ownerId, manifest.size(), pruned.bytes(),
-                        caller, path.toString())))
-                .flatMap(pruned -> {
+                .call(pruned -> {
                     Map<String, Object> details = new LinkedHashMap<>();
                     details.put("path", path.toString());
                     details.put("version", version);
@@ -300,11 +318,16 @@ public class VersionCommit {
                             AuditData.success(caller, EventTypes.FILE_UPLOADED, path.toString(), details)
                                     .by(prepared.caller().subject()));
                 })
-                .flatMap(event -> conflict == null ? Uni.createFrom().voidItem()
+                .call(pruned -> conflict == null ? Uni.createFrom().voidItem()
                         : outbox.record(Topics.FILES, PathKeys.of(requested), EventTypes.FILE_CONFLICT,
                                 requested.toString(), AuditData.success(caller, EventTypes.FILE_CONFLICT,
                                         requested.toString(), conflictDetails(requested, path, policy, session,
-                                                target, version)).by(prepared.caller().subject())).replaceWithVoid())
+                                                target, version)).by(prepared.caller().subject())))
+                // Last, with everything else written, so the owner's usage row is held only
+                // from its one statement to the commit.
+                .call(pruned -> db.flush())
+                .call(pruned -> usage.admit(new UsageLedger.Charge(entry.ownerId, manifest.size(), pruned.bytes(),
+                        caller, path.toString())))
                 .map(v -> new Uploads.Result(path.toString(), version, manifest.size(), prepared.sha256(),
                         manifest.chunks().size(), sent, version == 1, ETags.of(entry.entryId, version),
                         session.baseVersion, conflict));
