@@ -17,6 +17,17 @@ public final class SealedBox {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int NONCE = 12;
+    /**
+     * One cipher per thread, initialised anew for every value: looking the transformation up and
+     * expanding the key for each of a listing's names cost more than opening them.
+     */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private SealedBox() {
     }
@@ -25,7 +36,7 @@ public final class SealedBox {
         try {
             byte[] nonce = new byte[NONCE];
             RANDOM.nextBytes(nonce);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
             cipher.updateAAD(associated);
             byte[] sealed = new byte[NONCE + cipher.getOutputSize(plain.length)];
@@ -39,7 +50,7 @@ public final class SealedBox {
 
     public static byte[] open(SecretKeySpec key, byte[] sealed, byte[] associated) {
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, sealed, 0, NONCE));
             cipher.updateAAD(associated);
             return cipher.doFinal(sealed, NONCE, sealed.length - NONCE);

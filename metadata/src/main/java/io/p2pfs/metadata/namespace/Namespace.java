@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.exception.ConstraintViolationException;
-import org.hibernate.jpa.HibernateHints;
 
 /**
  * Path resolution and directory structure over the {@code entries} table. Every method runs in
@@ -366,8 +365,10 @@ public class Namespace {
      * a whole page before they run. For reading only; a change to one of them is not written.
      */
     public Uni<List<Entry>> children(long dirId, long afterId, int limit) {
-        return Entry.<Entry>find("parentId = ?1 and entryId > ?2 order by entryId", dirId, afterId)
-                .withHint(HibernateHints.HINT_READ_ONLY, true).page(0, limit).list();
+        return Panache.getSession().flatMap(session -> session.createSelectionQuery(
+                "from Entry where parentId = ?1 and entryId > ?2 order by entryId", Entry.class)
+                .setParameter(1, dirId).setParameter(2, afterId).setMaxResults(limit).setReadOnly(true)
+                .getResultList());
     }
 
     /** The size of the current version of each file among {@code fileIds}, in one query. */
