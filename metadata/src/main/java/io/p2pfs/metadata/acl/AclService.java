@@ -175,18 +175,20 @@ public class AclService {
                 : AccessRules.held(nodes, caller.id(), caller.principals()));
     }
 
-    /** Of a directory's children, those the caller may READ (the directory's chain given). */
-    public Uni<List<Entry>> readable(List<Entry> dirChain, List<Entry> children, Caller caller) {
-        List<Long> ids = new ArrayList<>(dirChain.size() + children.size());
-        dirChain.forEach(e -> ids.add(e.entryId));
-        children.forEach(e -> ids.add(e.entryId));
-        return acls(ids).map(acls -> {
-            List<AccessRules.Node> base = toNodes(dirChain, acls);
+    /**
+     * Of a directory's children, those the caller may READ, given the directory's chain and the
+     * children's own ACLs (a child absent from {@code childAcls} has none).
+     */
+    public Uni<List<Entry>> readable(List<Entry> dirChain, List<Entry> children, Map<Long, Acl> childAcls,
+            Caller caller) {
+        return nodes(dirChain).map(base -> {
             Set<String> principals = caller.principals();
             List<Entry> visible = new ArrayList<>(children.size());
             for (Entry child : children) {
-                List<AccessRules.Node> chain = new ArrayList<>(base);
-                chain.add(new AccessRules.Node(child.entryId, child.ownerId, acls.getOrDefault(child.entryId, Acl.NONE)));
+                List<AccessRules.Node> chain = new ArrayList<>(base.size() + 1);
+                chain.addAll(base);
+                chain.add(new AccessRules.Node(child.entryId, child.ownerId,
+                        childAcls.getOrDefault(child.entryId, Acl.NONE)));
                 if (caller.admin() || AccessRules.held(chain, caller.id(), principals).contains(Permission.READ)) {
                     visible.add(child);
                 }

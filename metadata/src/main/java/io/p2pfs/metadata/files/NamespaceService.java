@@ -45,9 +45,11 @@ public class NamespaceService {
     private final WriteGuard locks;
     private final VersionRetention retention;
     private final UsageLedger usage;
+    private final DirectoryPages pages;
 
     public NamespaceService(Namespace namespace, Outbox outbox, PlacementConfig placement, KeyRing keys,
-            AclService acls, WriteGuard locks, VersionRetention retention, UsageLedger usage) {
+            AclService acls, WriteGuard locks, VersionRetention retention, UsageLedger usage, DirectoryPages pages) {
+        this.pages = pages;
         this.usage = usage;
         this.locks = locks;
         this.retention = retention;
@@ -125,18 +127,17 @@ public class NamespaceService {
             if (!dir.isDir()) {
                 throw new Conflict(path + " is a file, not a directory.");
             }
-            return namespace.children(dir.entryId, after, limit + 1).flatMap(children -> {
+            return pages.page(dir.entryId, after, limit + 1).flatMap(found -> {
+                List<Entry> children = found.children();
                 boolean more = children.size() > limit;
                 List<Entry> page = more ? children.subList(0, limit) : children;
                 String next = more ? Long.toString(page.get(page.size() - 1).entryId) : null;
                 // Only what the caller may READ is shown; the cursor still moves past the rest.
-                return acls.readable(chain, page, caller).flatMap(visible -> namespace.currentSizes(visible.stream()
-                        .filter(child -> !child.isDir()).map(child -> child.entryId).toList())
-                        .map(sizes -> new NamespaceApi.Listing(path.toString(), visible.stream()
-                                .map(child -> new NamespaceApi.ListEntry(namespace.nameOf(child), child.kind,
-                                        child.currentVersion, child.ownerId, child.updatedAt,
-                                        child.isDir() ? null : sizes.get(child.entryId)))
-                                .toList(), next)));
+                return acls.readable(chain, page, found.acls(), caller).map(visible -> new NamespaceApi.Listing(
+                        path.toString(), visible.stream().map(child -> new NamespaceApi.ListEntry(
+                                namespace.nameOf(child), child.kind, child.currentVersion, child.ownerId,
+                                child.updatedAt, child.isDir() ? null : found.sizes().get(child.entryId)))
+                                .toList(), next));
             });
         });
     }

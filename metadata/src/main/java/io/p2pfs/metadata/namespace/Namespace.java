@@ -11,9 +11,7 @@ import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.hibernate.exception.ConstraintViolationException;
 
 /**
@@ -357,36 +355,6 @@ public class Namespace {
                         : mkdirStep(id, path, depth + 1, parents, owner, created);
             });
         });
-    }
-
-    /**
-     * One page of a directory's children, in creation order, after {@code afterId}, read-only:
-     * the session keeps no snapshot of them, so the queries that follow in it do not dirty-check
-     * a whole page before they run. For reading only; a change to one of them is not written.
-     */
-    public Uni<List<Entry>> children(long dirId, long afterId, int limit) {
-        return Panache.getSession().flatMap(session -> session.createSelectionQuery(
-                "from Entry where parentId = ?1 and entryId > ?2 order by entryId", Entry.class)
-                .setParameter(1, dirId).setParameter(2, afterId).setMaxResults(limit).setReadOnly(true)
-                .getResultList());
-    }
-
-    /** The size of the current version of each file among {@code fileIds}, in one query. */
-    public Uni<Map<Long, Long>> currentSizes(Collection<Long> fileIds) {
-        if (fileIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        return Panache.getSession().flatMap(session -> session.createNativeQuery(
-                "SELECT v.entry_id, v.size FROM entries e JOIN versions v ON v.entry_id = e.entry_id "
-                        + "AND v.version = e.current_version WHERE e.entry_id IN (:ids)", Object[].class)
-                .setParameter("ids", fileIds).getResultList())
-                .map(rows -> {
-                    Map<Long, Long> sizes = new HashMap<>();
-                    for (Object[] row : rows) {
-                        sizes.put(((Number) row[0]).longValue(), ((Number) row[1]).longValue());
-                    }
-                    return sizes;
-                });
     }
 
     public String nameOf(Entry entry) {

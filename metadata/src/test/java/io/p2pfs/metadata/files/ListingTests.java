@@ -61,4 +61,50 @@ class ListingTests {
         assertNull(sizes.get("sub"));
         assertEquals(true, sizes.containsKey("sub"));
     }
+
+    /** Every page of {@code dir} for {@code token}, {@code limit} at a time: the names in order, and the page sizes. */
+    static List<List<String>> pages(String token, String dir, int limit) {
+        List<List<String>> pages = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            var request = given().auth().oauth2(token).queryParam("limit", limit);
+            if (cursor != null) {
+                request.queryParam("cursor", cursor);
+            }
+            JsonPath page = request.get("/api/v1/list" + dir).then().statusCode(200).extract().jsonPath();
+            pages.add(page.getList("entries.name", String.class));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        return pages;
+    }
+
+    @Test
+    void pagesLeaveOutWhatTheCallerMayNotReadAndTheCursorMovesPastIt() {
+        String tag = TestCalls.tag();
+        String owner = TestUsers.token("lina-" + tag);
+        String reader = TestUsers.token("lino-" + tag);
+        String dir = "/lina-" + tag + "/pages";
+        TestCalls.home(owner, dir);
+        for (int i = 0; i < 7; i++) {
+            upload(owner, dir + "/f" + i, new byte[] {(byte) i}).then().statusCode(201);
+        }
+        given().auth().oauth2(owner).contentType("application/json")
+                .body("{\"inherit\":true,\"entries\":[{\"principal\":\"user:lino-" + tag
+                        + "\",\"permissions\":[\"READ\"]}]}")
+                .put("/api/v1/acl" + dir).then().statusCode(200);
+        for (String hidden : List.of("f2", "f3", "f5")) {
+            given().auth().oauth2(owner).contentType("application/json").body("{\"inherit\":false,\"entries\":[]}")
+                    .put("/api/v1/acl" + dir + "/" + hidden).then().statusCode(200);
+        }
+
+        List<List<String>> readerPages = pages(reader, dir, 2);
+        assertEquals(List.of("f0", "f1", "f4", "f6"), readerPages.stream().flatMap(List::stream).toList(),
+                readerPages.toString());
+        readerPages.forEach(page -> assertEquals(true, page.size() <= 2, readerPages.toString()));
+        // The page of f2 and f3 shows neither, and the cursor still moves on past them.
+        assertEquals(true, readerPages.contains(List.of()), readerPages.toString());
+
+        List<List<String>> ownerPages = pages(owner, dir, 3);
+        assertEquals(List.of(List.of("f0", "f1", "f2"), List.of("f3", "f4", "f5"), List.of("f6")), ownerPages);
+    }
 }
