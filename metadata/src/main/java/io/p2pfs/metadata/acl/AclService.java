@@ -109,8 +109,8 @@ public class AclService {
      * the parent's chain.
      */
     public Uni<List<Entry>> requireCreate(FsPath path, Caller caller, boolean directory, String action) {
-        return requireChain(path.parent(), caller, Permission.WRITE, action)
-                .invoke(parent -> requireCreatableAtRoot(path, caller, directory));
+        return namespace.chain(path.parent()).flatMap(parents -> requireCreate(path, parents, caller, directory,
+                action));
     }
 
     /** Like {@link #requireCreate}, on the chain of {@code path}'s parent the caller resolved. */

@@ -43,10 +43,7 @@ public class LockGuard implements WriteGuard {
 
     @Override
     public Uni<Void> requireWritable(FsPath path, String caller, Set<String> tokens, String operation) {
-        return advisory("pg_advisory_xact_lock_shared")
-                .flatMap(v -> namespace.chain(path))
-                .flatMap(chain -> live(PathEntries.ids(chain)))
-                .map(live -> refuseOthers(live, List.of(), path, caller, tokens, operation));
+        return namespace.chain(path).flatMap(chain -> requireWritable(path, chain, caller, tokens, operation));
     }
 
     @Override

@@ -72,23 +72,15 @@ public class Namespace {
     }
 
     /**
-     * Like {@link #chain}, typed: the entries from the root to {@code path} as far as they
-     * exist, with the generation they were checked against.
-     */
-    public Uni<Chain> resolve(FsPath path) {
-        return chain(path).map(Chain.class::cast);
-    }
-
-    /**
      * The entries from the root to {@code path}, as far as they exist: the list ends early
      * (with the deepest existing ancestor) when a segment is missing or a file is in the way.
      * The directories before the last segment come from the {@link DirectoryCache} when it holds
      * them for the current counter; the last entry is always read in the caller's session.
      */
-    public Uni<List<Entry>> chain(FsPath path) {
+    public Uni<Chain> chain(FsPath path) {
         if (path.isRoot()) {
             return Entry.<Entry>findById(Entry.ROOT_ID).map(root -> {
-                List<Entry> chain = new Chain(1, null);
+                Chain chain = new Chain(1, null);
                 chain.add(root);
                 return chain;
             });
@@ -96,7 +88,7 @@ public class Namespace {
         return directories.generation().flatMap(generation -> walk(path, generation));
     }
 
-    private Uni<List<Entry>> walk(FsPath path, DirectoryCache.Generation generation) {
+    private Uni<Chain> walk(FsPath path, DirectoryCache.Generation generation) {
         List<String> segments = path.segments();
         Chain chain = new Chain(segments.size() + 1, generation);
         Entry root = generation == null ? null : generation.dir(0, "");
@@ -144,12 +136,22 @@ public class Namespace {
 
     /** The directory at {@code path}: 404 when missing, 409 when it is a file. */
     public Uni<Entry> requireDir(FsPath path) {
-        return require(path).map(entry -> {
-            if (!entry.isDir()) {
-                throw new Conflict(path + " is a file, not a directory.");
-            }
-            return entry;
-        });
+        return chain(path).map(chain -> directoryAt(path, chain));
+    }
+
+    /**
+     * The directory at {@code path}, the last entry of its resolved {@code chain}: 404 when the
+     * chain ends before it, 409 when it is a file.
+     */
+    public static Entry directoryAt(FsPath path, List<Entry> chain) {
+        if (chain.size() != path.segments().size() + 1) {
+            throw new NotFound("Nothing at " + path + ".");
+        }
+        Entry directory = chain.get(chain.size() - 1);
+        if (!directory.isDir()) {
+            throw new Conflict(path + " is a file, not a directory.");
+        }
+        return directory;
     }
 
     public Uni<Entry> child(long parentId, String name) {

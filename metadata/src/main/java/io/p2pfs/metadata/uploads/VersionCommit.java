@@ -9,7 +9,6 @@ import io.p2pfs.common.outbox.Outbox;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.common.problem.Conflict;
 import io.p2pfs.common.problem.ProblemException;
-import io.p2pfs.common.problem.NotFound;
 import io.p2pfs.common.problem.PreconditionFailed;
 import io.p2pfs.metadata.acl.AclService;
 import io.p2pfs.metadata.conflicts.ConflictNames;
@@ -128,9 +127,9 @@ public class VersionCommit {
         // the file's row before it is locked.
         return Panache.getSession()
                 .flatMap(db -> requireHoldersLive(prepared)
-                        .flatMap(v -> namespace.resolve(path.parent()))
+                        .flatMap(v -> namespace.chain(path.parent()))
                         .flatMap(parents -> {
-                            Entry parent = directory(path.parent(), parents);
+                            Entry parent = Namespace.directoryAt(path.parent(), parents);
                             return policies.effectiveFor(parents).flatMap(policy -> target(session, parent.entryId,
                                     path, policy, prepared.caller().id())
                                     // Checked after the file's row is locked: the session must not hold it unlocked first.
@@ -141,17 +140,6 @@ public class VersionCommit {
                         }));
     }
 
-    /** The directory a commit goes into, the last of its resolved chain: 404 when missing, 409 when a file. */
-    private static Entry directory(FsPath path, Namespace.Chain chain) {
-        if (chain.size() != path.segments().size() + 1) {
-            throw new NotFound("Nothing at " + path + ".");
-        }
-        Entry directory = chain.get(chain.size() - 1);
-        if (!directory.isDir()) {
-            throw new Conflict(path + " is a file, not a directory.");
-        }
-        return directory;
-    }
 
     /**
      * WRITE, again inside the commit's transaction: on the file when it has a version already, on
