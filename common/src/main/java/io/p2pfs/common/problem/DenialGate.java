@@ -53,6 +53,37 @@ public class DenialGate {
         }
     }
 
+    /**
+     * Records a refusal the service answers to {@code request}: who asked (the user id the service
+     * resolved, else the token's name; anonymous callers are folded), from where, and the
+     * namespace path and permission when known. The exception mappers record every refusal they
+     * answer through this; an endpoint that answers several results in one response (a batch
+     * whose parts can be refused) records each refused part the same way.
+     */
+    public void refused(int status, String reason, io.vertx.core.http.HttpServerRequest request,
+            io.vertx.ext.web.RoutingContext routing, String path, String permission) {
+        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
+        String actor = null;
+        String subject = null;
+        if (routing != null && routing.user() instanceof io.quarkus.vertx.http.runtime.security.QuarkusHttpUser user
+                && !user.getSecurityIdentity().isAnonymous()) {
+            var principal = user.getSecurityIdentity().getPrincipal();
+            String resolved = RequestActor.current();
+            actor = resolved != null ? resolved : principal.getName();
+            if (principal instanceof org.eclipse.microprofile.jwt.JsonWebToken token) {
+                subject = token.getSubject();
+            }
+        }
+        denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client,
+                path, permission, 1, subject));
+    }
+
+    /** {@link #refused} for a {@link ProblemException} that {@linkplain ProblemException#isDenial is a denial}. */
+    public void refused(ProblemException problem, io.vertx.core.http.HttpServerRequest request,
+            io.vertx.ext.web.RoutingContext routing) {
+        refused(problem.status(), problem.detail(), request, routing, problem.deniedPath(), problem.deniedPermission());
+    }
+
     void flush() {
         List<DenialRecorder.Denial> summaries;
         synchronized (anonymous) {

@@ -8,7 +8,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.WebApplicationException;
@@ -37,8 +36,7 @@ public class ProblemMappers {
     public Response problem(ProblemException problem, UriInfo uri, HttpServerRequest request,
             RoutingContext routing) {
         if (problem.isDenial()) {
-            record(problem.status(), problem.detail(), request, routing, problem.deniedPath(),
-                    problem.deniedPermission());
+            denials.refused(problem, request, routing);
         }
         return Problems.of(problem, path(uri));
     }
@@ -106,19 +104,7 @@ public class ProblemMappers {
 
     private void record(int status, String reason, HttpServerRequest request, RoutingContext routing, String path,
             String permission) {
-        String client = request.remoteAddress() == null ? null : request.remoteAddress().hostAddress();
-        String actor = null;
-        String subject = null;
-        if (routing != null && routing.user() instanceof QuarkusHttpUser user && !user.getSecurityIdentity().isAnonymous()) {
-            var principal = user.getSecurityIdentity().getPrincipal();
-            String resolved = RequestActor.current();
-            actor = resolved != null ? resolved : principal.getName();
-            if (principal instanceof org.eclipse.microprofile.jwt.JsonWebToken token) {
-                subject = token.getSubject();
-            }
-        }
-        denials.denied(new DenialRecorder.Denial(status, reason, actor, request.method().name(), request.path(), client,
-                path, permission, 1, subject));
+        denials.refused(status, reason, request, routing, path, permission);
     }
 
     /** Whether PostgreSQL refused a value for its characters (NUL, or no valid UTF-8): a client's input. */
