@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Request and response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /list},
+ * Request and response bodies of the namespace endpoints: {@code /api/v1/stat}, {@code /stats}, {@code /list},
  * {@code /dirs}, {@code /versions}, {@code /moves}, {@code /shared}. {@code sha256} is present
  * only for callers who may download the content.
  */
@@ -15,6 +15,31 @@ public final class NamespaceApi {
 
     public record Stat(String path, String type, Long size, Integer version, String owner, Instant createdAt,
             Instant modifiedAt, Integer chunkCount, String sha256, String etag, ReplicaHealth replicas) {
+    }
+
+    /**
+     * {@code POST /api/v1/stats}: the stats of up to {@link #MAX_STATS} paths in one call, each
+     * answered as {@code GET /stat} would answer it alone ({@code replicas} likewise).
+     */
+    public record StatQuery(List<String> paths, Boolean replicas) {
+    }
+
+    /** The most paths one {@code POST /stats} takes. */
+    public static final int MAX_STATS = 1000;
+
+    /** The answer to a {@link StatQuery}: one result per path asked, in the order asked. */
+    public record Stats(List<StatResult> results) {
+    }
+
+    /**
+     * One path's answer: its {@code stat}, or the {@code problem} its own {@code GET /stat} would
+     * have answered (a missing or hidden name is 404, a malformed path 400), never both.
+     */
+    public record StatResult(String path, Stat stat, Problem problem) {
+    }
+
+    /** The members of a problem+json answer that a batched result carries. */
+    public record Problem(int status, String title, String detail) {
     }
 
     public record ReplicaHealth(int chunks, int fullyReplicated, int underReplicated, int unavailable,

@@ -31,6 +31,7 @@ import java.util.Set;
  * kept under. Anything else (something not held, a counter moved on, a name that is missing, a
  * refusal, an administrator's override, which is audited) is left to the full path, which
  * answers it and refreshes what is held; so every refusal and every record is the full path's.
+ * Several paths go to the database as one batch of these statements.
  */
 @ApplicationScoped
 public class FastStat {
@@ -57,11 +58,51 @@ public class FastStat {
         this.acls = acls;
     }
 
+    /** What one path's statement needs: the directory holding its name, and the chain above it. */
+    private record Plan(FsPath path, Tuple parameters, List<AccessRules.Node> chain) {
+    }
+
     /** The answer, or empty when the full path must give it. */
     public Uni<Optional<NamespaceApi.Stat>> stat(FsPath path, Caller caller) {
+        return statAll(List.of(path), caller).map(List::getFirst);
+    }
+
+    /**
+     * The answers for several paths, in their order, each empty when the full path must give it;
+     * the statements of all paths the cache can resolve go to the database as one batch (one
+     * round trip), each judged against the same kept generation as a stat of its own.
+     */
+    public Uni<List<Optional<NamespaceApi.Stat>>> statAll(List<FsPath> paths, Caller caller) {
         DirectoryCache.Generation generation = directories.current();
-        if (generation == null || path.isRoot() || caller.admin()) {
-            return Uni.createFrom().item(Optional.empty());
+        List<Optional<NamespaceApi.Stat>> answers = new ArrayList<>(paths.size());
+        List<Plan> plans = new ArrayList<>(paths.size());
+        for (FsPath path : paths) {
+            answers.add(Optional.empty());
+            plans.add(generation == null || caller.admin() ? null : plan(path, generation));
+        }
+        List<Tuple> batch = plans.stream().filter(java.util.Objects::nonNull).map(Plan::parameters).toList();
+        if (batch.isEmpty()) {
+            return Uni.createFrom().item(answers);
+        }
+        return pool.preparedQuery(SQL).executeBatch(batch).map(first -> {
+            io.vertx.mutiny.sqlclient.RowSet<Row> rows = first;
+            for (int i = 0; i < plans.size(); i++) {
+                Plan plan = plans.get(i);
+                if (plan == null) {
+                    continue;
+                }
+                Optional<NamespaceApi.Stat> answer = answer(rows, generation, plan.path(), caller, plan.chain());
+                answer.ifPresent(stat -> answered.increment());
+                answers.set(i, answer);
+                rows = rows.next();
+            }
+            return answers;
+        });
+    }
+
+    private Plan plan(FsPath path, DirectoryCache.Generation generation) {
+        if (path.isRoot()) {
+            return null;
         }
         List<String> segments = path.segments();
         List<AccessRules.Node> chain = new ArrayList<>(segments.size() + 1);
@@ -69,7 +110,7 @@ public class FastStat {
         for (int i = 0; parent != null; i++) {
             Acl acl = generation.kept(Acl.class, parent.entryId);
             if (acl == null) {
-                return Uni.createFrom().item(Optional.empty());
+                return null;
             }
             chain.add(new AccessRules.Node(parent.entryId, parent.ownerId, acl));
             if (i == segments.size() - 1) {
@@ -78,13 +119,12 @@ public class FastStat {
             parent = generation.dir(parent.entryId, segments.get(i));
         }
         if (parent == null) {
-            return Uni.createFrom().item(Optional.empty());
+            return null;
         }
         long parentId = parent.entryId;
         io.vertx.core.buffer.Buffer[] indexes = names.indexes(parentId, path.name()).stream()
                 .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new);
-        return pool.preparedQuery(SQL).execute(Tuple.of(parentId, indexes)).map(rows -> answer(rows, generation, path,
-                caller, chain)).invoke(answer -> answer.ifPresent(stat -> answered.increment()));
+        return new Plan(path, Tuple.of(parentId, indexes), chain);
     }
 
     private Optional<NamespaceApi.Stat> answer(io.vertx.mutiny.sqlclient.RowSet<Row> rows,

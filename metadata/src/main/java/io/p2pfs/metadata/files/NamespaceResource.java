@@ -4,7 +4,13 @@ import io.p2pfs.metadata.core.Caller;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.common.paths.FsPath;
 import io.p2pfs.metadata.users.UserDirectory;
+import io.p2pfs.common.problem.BadRequest;
+import io.p2pfs.common.problem.DenialGate;
+import io.p2pfs.common.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -14,11 +20,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
 import java.util.List;
 
-/** Namespace endpoints that move no content: stat, list, mkdir, versions, restore, move. */
+/** Namespace endpoints that move no content: stat (one path or many), list, mkdir, versions, restore, move. */
 @Path("/api/v1")
 @RolesAllowed({"user", "admin"})
 public class NamespaceResource {
@@ -28,10 +36,12 @@ public class NamespaceResource {
     private final UserDirectory users;
     private final SecurityIdentity identity;
     private final FastStat fast;
+    private final DenialGate denials;
 
     public NamespaceResource(NamespaceService namespace, MoveService moves, UserDirectory users,
-            SecurityIdentity identity, FastStat fast) {
+            SecurityIdentity identity, FastStat fast, DenialGate denials) {
         this.fast = fast;
+        this.denials = denials;
         this.namespace = namespace;
         this.moves = moves;
         this.users = users;
@@ -46,6 +56,77 @@ public class NamespaceResource {
         return users.caller(identity).flatMap(caller -> replicas ? namespace.stat(parsed, caller, true)
                 : fast.stat(parsed, caller).flatMap(answer -> answer.isPresent()
                         ? Uni.createFrom().item(answer.get()) : namespace.stat(parsed, caller, false)));
+    }
+
+    /**
+     * The stats of many paths in one call: each path's result is what its own {@code GET /stat}
+     * answers, its stat or its problem (a refusal among them is audited as that stat's would be);
+     * the paths the cache resolves are read in one batch of statements, the rest one by one.
+     */
+    @POST
+    @Path("/stats")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<NamespaceApi.Stats> stats(NamespaceApi.StatQuery query, @Context HttpServerRequest request,
+            @Context RoutingContext routing) {
+        if (query == null || query.paths() == null || query.paths().isEmpty()) {
+            throw new BadRequest("The body names the paths to stat: {\"paths\": [\"/a\", ...]}.");
+        }
+        if (query.paths().size() > NamespaceApi.MAX_STATS) {
+            throw new BadRequest("At most " + NamespaceApi.MAX_STATS + " paths are stat'ed in one call; this asked for "
+                    + query.paths().size() + ".");
+        }
+        boolean replicas = Boolean.TRUE.equals(query.replicas());
+        List<String> asked = query.paths();
+        List<FsPath> parsed = new ArrayList<>(asked.size());
+        List<NamespaceApi.StatResult> results = new ArrayList<>(asked.size());
+        for (String raw : asked) {
+            FsPath path = null;
+            NamespaceApi.Problem problem = null;
+            try {
+                if (raw == null) {
+                    throw new BadRequest("A path is required.");
+                }
+                if (!raw.startsWith("/")) {
+                    throw new BadRequest("A path is absolute: it starts with '/' (" + raw + " does not).");
+                }
+                path = FsPath.parse(raw);
+            } catch (ProblemException refused) {
+                problem = new NamespaceApi.Problem(refused.status(), refused.title(), refused.detail());
+            }
+            parsed.add(path);
+            results.add(new NamespaceApi.StatResult(raw, null, problem));
+        }
+        List<FsPath> valid = parsed.stream().filter(java.util.Objects::nonNull).toList();
+        return users.caller(identity).flatMap(caller -> (replicas ? Uni.createFrom().item(
+                java.util.Collections.<java.util.Optional<NamespaceApi.Stat>>nCopies(valid.size(),
+                        java.util.Optional.empty())) : fast.statAll(valid, caller)).flatMap(answers -> {
+            List<Integer> rest = new ArrayList<>();
+            int v = 0;
+            for (int i = 0; i < parsed.size(); i++) {
+                if (parsed.get(i) == null) {
+                    continue;
+                }
+                java.util.Optional<NamespaceApi.Stat> answer = answers.get(v++);
+                if (answer.isPresent()) {
+                    results.set(i, new NamespaceApi.StatResult(asked.get(i), answer.get(), null));
+                } else {
+                    rest.add(i);
+                }
+            }
+            return Multi.createFrom().iterable(rest).onItem().transformToUniAndConcatenate(at -> namespace
+                    .stat(parsed.get(at), caller, replicas)
+                    .map(stat -> new NamespaceApi.StatResult(asked.get(at), stat, null))
+                    .onFailure(ProblemException.class).recoverWithItem(failure -> {
+                        ProblemException refused = (ProblemException) failure;
+                        if (refused.isDenial()) {
+                            denials.refused(refused, request, routing);
+                        }
+                        return new NamespaceApi.StatResult(asked.get(at), null, new NamespaceApi.Problem(
+                                refused.status(), refused.title(), refused.detail()));
+                    })
+                    .invoke(result -> results.set(at, result))).collect().last()
+                    .map(ignored -> new NamespaceApi.Stats(results));
+        }));
     }
 
     @GET
