@@ -6,6 +6,7 @@ import io.p2pfs.client.api.Access;
 import io.p2pfs.client.api.Health;
 import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.client.api.Quotas;
+import io.p2pfs.client.http.Coalescer;
 import io.p2pfs.client.http.HttpClients;
 import io.p2pfs.client.http.HttpControlPlane;
 import io.p2pfs.client.http.JdkHttp;
@@ -23,6 +24,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +56,7 @@ public final class P2pfsClient implements AutoCloseable {
     private final String trackerUrl;
     private final String auditUrl;
     private final ControlPlane control;
+    private final Coalescer<String, NamespaceApi.StatResult> stats;
     private Engine engine;
 
     /**
@@ -77,6 +80,8 @@ public final class P2pfsClient implements AutoCloseable {
                     builder.settings.requestTimeout());
         }
         this.control = new HttpControlPlane(http, metadataUrl);
+        this.stats = builder.statsInFlight == 0 ? null : new Coalescer<>(this::statAlone,
+                paths -> stats(paths, false), builder.statsInFlight, NamespaceApi.MAX_STATS);
     }
 
     private synchronized Engine engine() {
@@ -112,6 +117,7 @@ public final class P2pfsClient implements AutoCloseable {
         private TransferSettings settings = TransferSettings.defaults();
         private Vertx vertx;
         private boolean jdkHttpForCalls;
+        private int statsInFlight = 2;
 
         public Builder metadata(String url) {
             this.metadata = url;
@@ -151,6 +157,19 @@ public final class P2pfsClient implements AutoCloseable {
          */
         public Builder jdkHttpForCalls() {
             this.jdkHttpForCalls = true;
+            return this;
+        }
+
+        /**
+         * How many stat calls of this client may be out at once (default 2); stats asked for
+         * while that many are out wait and go together in the next call. 0: every stat is a
+         * call of its own.
+         */
+        public Builder statsInFlight(int calls) {
+            if (calls < 0) {
+                throw new IllegalArgumentException("statsInFlight must be 0 or more");
+            }
+            this.statsInFlight = calls;
             return this;
         }
 
@@ -195,14 +214,54 @@ public final class P2pfsClient implements AutoCloseable {
         return engine().transport();
     }
 
+    /**
+     * The stat of {@code path}. Stats that threads of this client ask for at the same time are
+     * joined into one {@code POST /stats} call (see {@link Builder#statsInFlight}); each answers,
+     * or fails with, exactly what its own {@code GET /stat} would.
+     */
     public NamespaceApi.Stat stat(String path) {
-        return stat(path, false);
+        NamespaceApi.StatResult result = stats == null ? statAlone(path) : stats.call(path);
+        if (result.problem() != null) {
+            NamespaceApi.Problem problem = result.problem();
+            throw new P2pfsException(problem.status(), problem.title(), problem.detail(), Map.of("status",
+                    problem.status(), "title", problem.title(), "detail", problem.detail()));
+        }
+        return result.stat();
     }
 
     /** With {@code replicas}, a file's answer also says how well its chunks are replicated (a little dearer). */
     public NamespaceApi.Stat stat(String path, boolean replicas) {
+        if (!replicas) {
+            return stat(path);
+        }
         return http.call(HttpMethod.GET, metadataUrl + "/api/v1/stat" + ServiceHttp.encodePath(path)
-                + (replicas ? "?replicas=true" : ""), null, Map.of(), NamespaceApi.Stat.class, 200);
+                + "?replicas=true", null, Map.of(), NamespaceApi.Stat.class, 200);
+    }
+
+    private NamespaceApi.StatResult statAlone(String path) {
+        return new NamespaceApi.StatResult(path, http.call(HttpMethod.GET, metadataUrl + "/api/v1/stat"
+                + ServiceHttp.encodePath(path), null, Map.of(), NamespaceApi.Stat.class, 200), null);
+    }
+
+    /**
+     * The stats of many paths, one result per path in their order: its stat, or the problem its
+     * own stat would have answered. Sent {@link NamespaceApi#MAX_STATS} paths per call.
+     */
+    public List<NamespaceApi.StatResult> stats(List<String> paths, boolean replicas) {
+        List<NamespaceApi.StatResult> results = new ArrayList<>(paths.size());
+        for (int from = 0; from < paths.size(); from += NamespaceApi.MAX_STATS) {
+            List<String> part = paths.subList(from, Math.min(paths.size(), from + NamespaceApi.MAX_STATS));
+            NamespaceApi.Stats answer = http.call(HttpMethod.POST, metadataUrl + "/api/v1/stats",
+                    new NamespaceApi.StatQuery(part, replicas ? Boolean.TRUE : null), Map.of(),
+                    NamespaceApi.Stats.class, 200);
+            if (answer.results() == null || answer.results().size() != part.size()) {
+                throw new P2pfsException(502, "Bad Gateway", "POST /api/v1/stats answered "
+                        + (answer.results() == null ? 0 : answer.results().size()) + " results for " + part.size()
+                        + " paths", Map.of());
+            }
+            results.addAll(answer.results());
+        }
+        return results;
     }
 
     public NamespaceApi.Listing list(String path, String cursor, Integer limit) {

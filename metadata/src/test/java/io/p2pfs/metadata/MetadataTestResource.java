@@ -16,6 +16,11 @@ public class MetadataTestResource extends P2pfsTestResource {
 
     static volatile String url;
 
+    /** The base URL of the metadata service under test. */
+    public static String url() {
+        return url;
+    }
+
     @Override
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>(super.start());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.p2pfs.client.api.NamespaceApi;
 import io.p2pfs.metadata.MetadataTestResource;
 import io.p2pfs.metadata.TestCalls;
 import io.p2pfs.metadata.TestPeers;
@@ -285,5 +286,58 @@ class StatBatchTests {
                 .body(Map.of("paths", List.of(big), "replicas", true)).post("/api/v1/stats").then()
                 .statusCode(200).extract().jsonPath().getMap("results[0].stat.replicas");
         assertEquals(own, batched);
+    }
+    /** How many {@code POST /stats} calls the service has answered (its own HTTP metrics). */
+    static double batchCalls() {
+        String metrics = given().auth().oauth2(TestTokens.user("prometheus").roles("metrics").sign()).get("/q/metrics")
+                .then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("http_server_requests_seconds_count")
+                && l.contains("uri=\"/api/v1/stats\"")).mapToDouble(l -> Double.parseDouble(
+                l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
+    void theClientJoinsItsThreadsStatsIntoBatchesAndEachGetsItsOwnAnswer() throws Exception {
+        String file = dir + "/a/b/f.txt";
+        String other = dir + "/a/g.txt";
+        String missing = dir + "/a/missing.txt";
+        double before = batchCalls();
+        try (io.p2pfs.client.P2pfsClient client = io.p2pfs.client.P2pfsClient.builder()
+                .metadata(MetadataTestResource.url()).token(() -> ownerToken).statsInFlight(1)
+                .build()) {
+            // Alone: what GET /stat answers, and its 404 as the client's failure.
+            assertEquals(7L, client.stat(file).size().longValue());
+            var alone = org.junit.jupiter.api.Assertions.assertThrows(io.p2pfs.client.P2pfsException.class,
+                    () -> client.stat(missing));
+            assertEquals(404, alone.status());
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> work = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    work.add(pool.submit(() -> {
+                        for (int i = 0; i < 40; i++) {
+                            assertEquals("content".length(), client.stat(file).size().intValue());
+                            assertEquals("other content".length(), client.stat(other).size().intValue());
+                            var failed = org.junit.jupiter.api.Assertions.assertThrows(
+                                    io.p2pfs.client.P2pfsException.class, () -> client.stat(missing));
+                            assertEquals(404, failed.status());
+                            assertEquals(alone.detail(), failed.detail());
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> done : work) {
+                    done.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            // Many paths at once: one result each, in order.
+            List<NamespaceApi.StatResult> results = client.stats(List.of(other, missing, file), false);
+            assertEquals(List.of(other, missing, file), results.stream().map(NamespaceApi.StatResult::path).toList());
+            assertEquals(404, results.get(1).problem().status());
+            assertEquals(7L, results.get(2).stat().size().longValue());
+        }
+        assertTrue(batchCalls() > before + 1, "threads' stats went together in POST /stats calls");
     }
 }
