@@ -34,7 +34,7 @@ public final class SessionCommands {
                 "  p2pfs login                                  # device login in a browser",
                 "  p2pfs login --password -u alice              # asks for the password",
                 "  P2PFS_PASSWORD=... p2pfs login --password -u alice",
-                "  printf '%s' \"$PW\" | p2pfs login --password -u alice --password-stdin",
+                "  printf '%%s' \"$PW\" | p2pfs login --password -u alice --password-stdin",
                 "  p2pfs --profile prod login                   # another profile (p2pfs config --help)"})
     public static final class Login extends CliCommand {
 
