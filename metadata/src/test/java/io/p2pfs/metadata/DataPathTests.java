@@ -61,13 +61,11 @@ class DataPathTests {
     }
 
     static Response upload(String path, byte[] content) {
-        return given().auth().oauth2(TOKEN).contentType("application/octet-stream").body(content)
-                .put("/api/v1/files" + path);
+        return TestCalls.upload(TOKEN, path, content);
     }
 
     static byte[] download(String path) {
-        return given().auth().oauth2(TOKEN).get("/api/v1/files" + path).then().statusCode(200).extract()
-                .asByteArray();
+        return TestCalls.download(TOKEN, path);
     }
 
     static String sha256(byte[] data) throws Exception {

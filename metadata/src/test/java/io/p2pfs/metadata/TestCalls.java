@@ -5,8 +5,18 @@ import static io.restassured.RestAssured.given;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.p2pfs.common.events.Topics;
 import io.p2pfs.testing.KafkaRecords;
+import io.restassured.RestAssured;
+import io.restassured.builder.ResponseBuilder;
+import io.restassured.http.Header;
+import io.restassured.http.Headers;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,6 +24,8 @@ import java.util.UUID;
 
 /** The REST calls and event look-ups the namespace tests of several packages share. */
 public final class TestCalls {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private TestCalls() {
     }
@@ -41,18 +53,51 @@ public final class TestCalls {
         given().auth().oauth2(token).post("/api/v1/dirs" + dir + "?parents=true").then().statusCode(201);
     }
 
+    /**
+     * A PUT of {@code content} to the service under test, answered as a RestAssured response to
+     * assert on. It goes through the JDK's client: RestAssured sends a body of some MiB at a few
+     * MB/s, so every test that uploads data waited on it.
+     */
     public static Response upload(String token, String path, byte[] content, String... lockTokens) {
-        RequestSpecification request = given().auth().oauth2(token).contentType("application/octet-stream")
-                .body(content);
+        HttpRequest.Builder request = HttpRequest.newBuilder(serviceUri("/api/v1/files" + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content));
         for (String lockToken : lockTokens) {
             request.header("Lock-Token", lockToken);
         }
-        return request.put("/api/v1/files" + path);
+        HttpResponse<byte[]> response = send(request.build());
+        List<Header> headers = new ArrayList<>();
+        response.headers().map().forEach((name, values) -> values.forEach(v -> headers.add(new Header(name, v))));
+        ResponseBuilder answer = new ResponseBuilder().setStatusCode(response.statusCode())
+                .setHeaders(new Headers(headers)).setBody(response.body());
+        response.headers().firstValue("Content-Type").ifPresent(answer::setContentType);
+        return answer.build();
     }
 
+    /** The current content of {@code path}, which must answer 200 (through the JDK's client, as {@link #upload}). */
     public static byte[] download(String token, String path) {
-        return given().auth().oauth2(token).get("/api/v1/files" + path).then().statusCode(200).extract()
-                .asByteArray();
+        HttpResponse<byte[]> response = send(HttpRequest.newBuilder(serviceUri("/api/v1/files" + path))
+                .header("Authorization", "Bearer " + token).GET().build());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + response.statusCode() + ": "
+                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return response.body();
+    }
+
+    private static URI serviceUri(String pathAndQuery) {
+        return URI.create(RestAssured.baseURI + ":" + RestAssured.port + RestAssured.basePath + pathAndQuery);
+    }
+
+    private static HttpResponse<byte[]> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static int stat(String token, String path) {

@@ -60,8 +60,7 @@ class KeyRotationTests {
         new Random(7).nextBytes(content);
         String dir = "/" + owner + "/rotate-" + tag;
         given().auth().oauth2(token).post("/api/v1/dirs" + dir).then().statusCode(201);
-        given().auth().oauth2(token).contentType("application/octet-stream").body(content)
-                .put("/api/v1/files" + dir + "/before.bin").then().statusCode(201);
+        io.p2pfs.metadata.TestCalls.upload(token, dir + "/before.bin", content).then().statusCode(201);
         given().auth().oauth2(admin).get("/api/v1/admin/keys").then().statusCode(200)
                 .body("activeKeyId", equalTo("k1")).body("rowsByKeyId.k1.versions", org.hamcrest.Matchers.greaterThan(0));
         // Neither a user nor a storage node may see or start a rotation.
