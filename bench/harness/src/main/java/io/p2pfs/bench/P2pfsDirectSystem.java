@@ -94,6 +94,15 @@ final class P2pfsDirectSystem implements StorageSystem {
     }
 
     @Override
+    public void statAll(java.util.List<String> paths) throws Exception {
+        for (io.p2pfs.client.api.NamespaceApi.StatResult result : client.stats(paths, false)) {
+            if (result.stat() == null || !"FILE".equals(result.stat().type())) {
+                throw new java.io.IOException(result.path() + " is not a file: " + result.problem());
+            }
+        }
+    }
+
+    @Override
     public int list(String dir) throws Exception {
         return gateway.list(dir);
     }

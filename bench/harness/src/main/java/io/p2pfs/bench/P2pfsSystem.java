@@ -29,6 +29,7 @@ final class P2pfsSystem implements StorageSystem {
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern NEXT_CURSOR = Pattern.compile("\"nextCursor\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ENTRY = Pattern.compile("\"name\"\\s*:");
+    private static final Pattern FILE_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"FILE\"");
 
     private final Settings settings;
     private final HttpClient http;
@@ -142,6 +143,26 @@ final class P2pfsSystem implements StorageSystem {
                 HttpResponse.BodyHandlers.ofString()), 200);
         if (!response.body().contains("\"FILE\"") && !response.body().contains("\"file\"")) {
             throw new IOException(path + " is not a file: " + response.body());
+        }
+    }
+
+    /** {@code POST /api/v1/stats}, up to 1,000 paths a call; every answer must be a file's stat. */
+    @Override
+    public void statAll(java.util.List<String> paths) throws Exception {
+        for (int from = 0; from < paths.size(); from += 1000) {
+            java.util.List<String> part = paths.subList(from, Math.min(paths.size(), from + 1000));
+            StringBuilder body = new StringBuilder("{\"paths\":[");
+            for (int i = 0; i < part.size(); i++) {
+                body.append(i == 0 ? "\"" : ",\"").append(part.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
+            }
+            String answer = expect(send(request("/api/v1/stats").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())),
+                    HttpResponse.BodyHandlers.ofString()), 200).body();
+            long files = FILE_TYPE.matcher(answer).results().count();
+            if (files != part.size()) {
+                throw new IOException(files + " of " + part.size() + " paths answered as files: " + answer);
+            }
         }
     }
 

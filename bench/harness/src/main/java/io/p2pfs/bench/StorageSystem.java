@@ -1,6 +1,7 @@
 package io.p2pfs.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One of the two systems under comparison, seen by the workloads. Paths are absolute and
@@ -27,6 +28,17 @@ interface StorageSystem extends AutoCloseable {
     void writeSmall(String path, byte[] content) throws Exception;
 
     void stat(String path) throws Exception;
+
+    /**
+     * The stats of all {@code paths}, each of which must be a file, in as few calls as the
+     * system offers. HDFS has no call for many given paths (its batched listing takes
+     * directories), so by default each path is one {@link #stat}.
+     */
+    default void statAll(List<String> paths) throws Exception {
+        for (String path : paths) {
+            stat(path);
+        }
+    }
 
     /** Lists a directory completely; returns the number of entries. */
     int list(String dir) throws Exception;

@@ -29,18 +29,18 @@ class BenchTests {
         Report report = new Bench(options).run();
 
         List<Report.Row> rows = report.rows();
-        assertEquals(14, rows.size(), "one row per workload");
-        for (Report.Row row : rows.subList(0, 9)) {
+        assertEquals(16, rows.size(), "one row per workload");
+        for (Report.Row row : rows.subList(0, 11)) {
             assertNotNull(row.hdfs(), row.workload() + " has an HDFS figure");
             assertTrue(row.hdfs() > 0, row.workload() + " is positive on HDFS: " + row.hdfs());
             assertNull(row.direct(), row.workload() + " was not run on p2pfs");
             assertNull(row.gateway(), row.workload() + " was not run on p2pfs");
         }
-        for (Report.Row row : rows.subList(9, 14)) {
+        for (Report.Row row : rows.subList(11, 16)) {
             assertNull(row.hdfs(), row.workload() + " is p2pfs's own");
             assertNull(row.direct(), row.workload() + " was not run on p2pfs");
         }
-        Report.Row incremental = rows.get(8);
+        Report.Row incremental = rows.get(10);
         assertTrue(incremental.workload().startsWith("incremental"), incremental.workload());
         // HDFS rewrites the whole file: every replica of every byte reaches the DataNodes again.
         assertEquals(1.0, incremental.hdfs(), 0.05, "HDFS's second write sends R x the file");
