@@ -85,8 +85,18 @@ public final class TestCalls {
         return response.body();
     }
 
+    /** As RestAssured makes it: the path's characters percent-encoded (UTF-8), a query after {@code ?} as given. */
     private static URI serviceUri(String pathAndQuery) {
-        return URI.create(RestAssured.baseURI + ":" + RestAssured.port + RestAssured.basePath + pathAndQuery);
+        int q = pathAndQuery.indexOf('?');
+        String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+        String query = q < 0 ? "" : pathAndQuery.substring(q);
+        URI base = URI.create(RestAssured.baseURI);
+        try {
+            return URI.create(new URI(base.getScheme(), null, base.getHost(), RestAssured.port,
+                    RestAssured.basePath + path, null, null).toASCIIString() + query);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(pathAndQuery, e);
+        }
     }
 
     private static HttpResponse<byte[]> send(HttpRequest request) {
