@@ -279,8 +279,11 @@ class StatBatchTests {
         assertNull(((Map<?, ?>) results.getFirst().get("stat")).get("replicas"));
         String big = dir + "/a/big.bin";
         TestCalls.upload(ownerToken, big, TestCalls.random(64 * 1024, 7)).then().statusCode(201);
-        Map<String, Object> own = given().auth().oauth2(ownerToken).get("/api/v1/stat" + big
-                + "?replicas=true").then().statusCode(200).extract().jsonPath().getMap("replicas");
+        // The last replica is copied after the commit: compare once the health has settled.
+        Map<String, Object> own = Awaitility.await().atMost(Duration.ofSeconds(60)).until(
+                () -> given().auth().oauth2(ownerToken).get("/api/v1/stat" + big + "?replicas=true").then()
+                        .statusCode(200).extract().jsonPath().<String, Object>getMap("replicas"),
+                health -> Integer.valueOf(1).equals(health.get("fullyReplicated")));
         assertEquals(1, own.get("chunks"), String.valueOf(own));
         Map<String, Object> batched = given().auth().oauth2(ownerToken).contentType("application/json")
                 .body(Map.of("paths", List.of(big), "replicas", true)).post("/api/v1/stats").then()
