@@ -241,24 +241,15 @@ public final class Bench {
                 // Once unmeasured first: it is the only workload whose calls ran nowhere before (HDFS's
                 // getFileInfo is warm from the stats just before; p2pfs's many-path call is not).
                 List<Long> bulkNanos = new java.util.concurrent.CopyOnWriteArrayList<>();
-                Limits.Work bulkStats = () -> {
-                    List<Future<?>> calls = new ArrayList<>();
-                    for (int c = 0; c < options.clients(); c++) {
-                        List<String> share = new ArrayList<>();
-                        for (int i = c; i < files; i += options.clients()) {
-                            share.add(dir + "/f-" + i);
-                        }
-                        calls.add(clients.submit(() -> {
-                            long start = System.nanoTime();
-                            system.statAll(share);
-                            bulkNanos.add(System.nanoTime() - start);
-                            return null;
-                        }));
+                Limits.Work bulkStats = () -> eachClient(clients, client -> {
+                    List<String> share = new ArrayList<>();
+                    for (int i = client; i < files; i += options.clients()) {
+                        share.add(dir + "/f-" + i);
                     }
-                    for (Future<?> call : calls) {
-                        call.get();
-                    }
-                };
+                    long start = System.nanoTime();
+                    system.statAll(share);
+                    bulkNanos.add(System.nanoTime() - start);
+                });
                 bulkStats.run();
                 bulkNanos.clear();
                 double bulk = Limits.seconds(bulkStats);
@@ -427,17 +418,24 @@ public final class Bench {
     }
 
     /** Runs {@code work} for every small file on the clients, adding each call's duration to {@code nanos}. */
+    /** Each client's files, every {@code clients}-th from its own number, one operation each, timed one by one. */
     private void parallel(ExecutorService pool, List<Long> nanos, Indexed work) throws Exception {
+        eachClient(pool, client -> {
+            for (int i = client; i < options.smallFiles(); i += options.clients()) {
+                long start = System.nanoTime();
+                work.run(i);
+                nanos.add(System.nanoTime() - start);
+            }
+        });
+    }
+
+    /** Runs {@code work} once for each client number, all at once on the pool, and waits for every one. */
+    private void eachClient(ExecutorService pool, Indexed work) throws Exception {
         List<Future<?>> futures = new ArrayList<>();
-        int clients = options.clients();
-        for (int c = 0; c < clients; c++) {
+        for (int c = 0; c < options.clients(); c++) {
             int client = c;
             futures.add(pool.submit(() -> {
-                for (int i = client; i < options.smallFiles(); i += clients) {
-                    long start = System.nanoTime();
-                    work.run(i);
-                    nanos.add(System.nanoTime() - start);
-                }
+                work.run(client);
                 return null;
             }));
         }

@@ -1,5 +1,7 @@
 package io.p2pfs.bench;
 
+import io.p2pfs.client.api.NamespaceApi;
+import io.p2pfs.client.http.ServiceHttp;
 import io.p2pfs.common.tls.CaTrust;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +31,6 @@ final class P2pfsSystem implements StorageSystem {
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern NEXT_CURSOR = Pattern.compile("\"nextCursor\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern ENTRY = Pattern.compile("\"name\"\\s*:");
-    private static final Pattern FILE_TYPE = Pattern.compile("\"type\"\\s*:\\s*\"FILE\"");
 
     private final Settings settings;
     private final HttpClient http;
@@ -146,22 +147,20 @@ final class P2pfsSystem implements StorageSystem {
         }
     }
 
-    /** {@code POST /api/v1/stats}, up to 1,000 paths a call; every answer must be a file's stat. */
+    /** {@code POST /api/v1/stats}, as many paths a call as it takes; every answer must be a file's stat. */
     @Override
     public void statAll(java.util.List<String> paths) throws Exception {
-        for (int from = 0; from < paths.size(); from += 1000) {
-            java.util.List<String> part = paths.subList(from, Math.min(paths.size(), from + 1000));
-            StringBuilder body = new StringBuilder("{\"paths\":[");
-            for (int i = 0; i < part.size(); i++) {
-                body.append(i == 0 ? "\"" : ",\"").append(part.get(i).replace("\\", "\\\\").replace("\"", "\\\""))
-                        .append('"');
-            }
+        for (int from = 0; from < paths.size(); from += NamespaceApi.MAX_STATS) {
+            java.util.List<String> part = paths.subList(from, Math.min(paths.size(), from + NamespaceApi.MAX_STATS));
             String answer = expect(send(request("/api/v1/stats").header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.append("]}").toString())),
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(ServiceHttp.JSON.writeValueAsBytes(
+                            new NamespaceApi.StatQuery(part, null)))),
                     HttpResponse.BodyHandlers.ofString()), 200).body();
-            long files = FILE_TYPE.matcher(answer).results().count();
-            if (files != part.size()) {
-                throw new IOException(files + " of " + part.size() + " paths answered as files: " + answer);
+            java.util.List<NamespaceApi.StatResult> results =
+                    ServiceHttp.JSON.readValue(answer, NamespaceApi.Stats.class).results();
+            if (results.size() != part.size() || results.stream().anyMatch(r -> r.stat() == null
+                    || !"FILE".equals(r.stat().type()))) {
+                throw new IOException("not every one of " + part.size() + " paths answered as a file: " + answer);
             }
         }
     }
