@@ -36,12 +36,21 @@ import java.util.Set;
 @ApplicationScoped
 public class FastStat {
 
+    /**
+     * The name is found by its HMAC alone (the unique index leads with it); the parent is compared
+     * as {@code parent_id + 0} so that no index on the parent applies, whatever the planner believes
+     * of the directory's size. With one name key (no rotation running) the statement has the same
+     * plan for every name, so PostgreSQL keeps it prepared and plans it once per connection.
+     */
     private static final String SQL = "SELECT n.epoch, e.entry_id, e.kind, e.owner_id, e.created_at, e.updated_at, "
             + "e.current_version, a.inherit, CAST(a.grants AS text), v.size, v.chunk_count, v.content_sha256 "
             + "FROM namespace_epoch n "
-            + "LEFT JOIN entries e ON e.parent_id = $1 AND e.name_hmac = ANY($2) "
+            + "LEFT JOIN entries e ON e.name_hmac %s AND e.parent_id + 0 = $1 "
             + "LEFT JOIN acls a ON a.entry_id = e.entry_id "
             + "LEFT JOIN versions v ON v.entry_id = e.entry_id AND v.version = e.current_version";
+    static final String ONE_KEY = SQL.formatted("= $2");
+    /** While a rotation runs a name has one lookup key under each known key. */
+    static final String ANY_KEY = SQL.formatted("= ANY($2)");
 
     private final Pool pool;
     private final DirectoryCache directories;
@@ -84,7 +93,8 @@ public class FastStat {
         if (batch.isEmpty()) {
             return Uni.createFrom().item(answers);
         }
-        return pool.preparedQuery(SQL).executeBatch(batch).map(first -> {
+        boolean oneKey = batch.getFirst().getValue(1) instanceof io.vertx.core.buffer.Buffer;
+        return pool.preparedQuery(oneKey ? ONE_KEY : ANY_KEY).executeBatch(batch).map(first -> {
             io.vertx.mutiny.sqlclient.RowSet<Row> rows = first;
             for (int i = 0; i < plans.size(); i++) {
                 Plan plan = plans.get(i);
@@ -124,7 +134,7 @@ public class FastStat {
         long parentId = parent.entryId;
         io.vertx.core.buffer.Buffer[] indexes = names.indexes(parentId, path.name()).stream()
                 .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new);
-        return new Plan(path, Tuple.of(parentId, indexes), chain);
+        return new Plan(path, indexes.length == 1 ? Tuple.of(parentId, indexes[0]) : Tuple.of(parentId, indexes), chain);
     }
 
     private Optional<NamespaceApi.Stat> answer(io.vertx.mutiny.sqlclient.RowSet<Row> rows,

@@ -162,13 +162,17 @@ public class Namespace {
         return lookup(parentId, name).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
-    /** By the name's lookup key under the active key or, while a rotation runs, an older one. */
+    /**
+     * By the name's lookup key under the active key or, while a rotation runs, an older one. The key
+     * (keyed by the parent) leads the unique index; the parent is compared as {@code parentId + 0}
+     * so that the planner cannot take the parent's index instead and read every child.
+     */
     private io.quarkus.hibernate.reactive.panache.PanacheQuery<Entry> lookup(long parentId, String name) {
         List<byte[]> indexes = names.indexes(parentId, name);
         if (indexes.size() == 1) {
-            return Entry.find("parentId = ?1 and nameHmac = ?2", parentId, indexes.get(0));
+            return Entry.find("nameHmac = ?2 and parentId + 0 = ?1", parentId, indexes.get(0));
         }
-        return Entry.find("parentId = ?1 and nameHmac in ?2", parentId, indexes);
+        return Entry.find("nameHmac in ?2 and parentId + 0 = ?1", parentId, indexes);
     }
 
     /**
