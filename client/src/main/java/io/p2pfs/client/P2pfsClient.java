@@ -80,8 +80,8 @@ public final class P2pfsClient implements AutoCloseable {
                     builder.settings.requestTimeout());
         }
         this.control = new HttpControlPlane(http, metadataUrl);
-        this.stats = builder.statsInFlight == 0 ? null : new Coalescer<>(this::statAlone,
-                paths -> stats(paths, false), builder.statsInFlight, NamespaceApi.MAX_STATS);
+        this.stats = builder.statsInFlight == 0 ? null : new Coalescer<>(this::statAloneAsync,
+                paths -> statsAsync(paths, false), builder.statsInFlight, NamespaceApi.MAX_STATS);
     }
 
     private synchronized Engine engine() {
@@ -243,6 +243,28 @@ public final class P2pfsClient implements AutoCloseable {
                 + ServiceHttp.encodePath(path), null, Map.of(), NamespaceApi.Stat.class, 200), null);
     }
 
+    private java.util.concurrent.CompletableFuture<NamespaceApi.StatResult> statAloneAsync(String path) {
+        return http.callAsync(HttpMethod.GET, metadataUrl + "/api/v1/stat" + ServiceHttp.encodePath(path), null,
+                Map.of(), NamespaceApi.Stat.class, 200).thenApply(stat -> new NamespaceApi.StatResult(path, stat, null));
+    }
+
+    /** One {@code POST /stats} call of at most {@link NamespaceApi#MAX_STATS} paths, without waiting. */
+    private java.util.concurrent.CompletableFuture<List<NamespaceApi.StatResult>> statsAsync(List<String> part,
+            boolean replicas) {
+        return http.callAsync(HttpMethod.POST, metadataUrl + "/api/v1/stats",
+                new NamespaceApi.StatQuery(part, replicas ? Boolean.TRUE : null), Map.of(), NamespaceApi.Stats.class,
+                200).thenApply(answer -> checked(answer, part));
+    }
+
+    private static List<NamespaceApi.StatResult> checked(NamespaceApi.Stats answer, List<String> part) {
+        if (answer.results() == null || answer.results().size() != part.size()) {
+            throw new P2pfsException(502, "Bad Gateway", "POST /api/v1/stats answered "
+                    + (answer.results() == null ? 0 : answer.results().size()) + " results for " + part.size()
+                    + " paths", Map.of());
+        }
+        return answer.results();
+    }
+
     /**
      * The stats of many paths, one result per path in their order: its stat, or the problem its
      * own stat would have answered. Sent {@link NamespaceApi#MAX_STATS} paths per call.
@@ -254,12 +276,7 @@ public final class P2pfsClient implements AutoCloseable {
             NamespaceApi.Stats answer = http.call(HttpMethod.POST, metadataUrl + "/api/v1/stats",
                     new NamespaceApi.StatQuery(part, replicas ? Boolean.TRUE : null), Map.of(),
                     NamespaceApi.Stats.class, 200);
-            if (answer.results() == null || answer.results().size() != part.size()) {
-                throw new P2pfsException(502, "Bad Gateway", "POST /api/v1/stats answered "
-                        + (answer.results() == null ? 0 : answer.results().size()) + " results for " + part.size()
-                        + " paths", Map.of());
-            }
-            results.addAll(answer.results());
+            results.addAll(checked(answer, part));
         }
         return results;
     }

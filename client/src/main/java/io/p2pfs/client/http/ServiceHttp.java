@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * JSON calls of the p2pfs REST APIs with the caller's bearer token: one request and its whole
  * answer on a Vert.x event loop, the calling thread waiting for the outcome. An error status
  * becomes a {@link P2pfsException} carrying the service's problem+json; an unreachable service
- * is a 503 of the same kind. Blocking: never call it on an event loop.
+ * is a 503 of the same kind. {@code call} blocks (never call it on an event loop); {@code callAsync}
+ * does not.
  */
 public final class ServiceHttp {
 
@@ -95,7 +96,20 @@ public final class ServiceHttp {
 
     private <T> T call(HttpMethod method, String uri, Object body, Map<String, String> headers, JavaType type,
             int... ok) {
-        Answer answer = exchange(method, uri, body, headers);
+        return decode(method, uri, exchange(method, uri, body, headers), type, ok);
+    }
+
+    /**
+     * As {@link #call}, without waiting: the answer (or the same {@link P2pfsException} the
+     * waiting call would throw) completes the future, on an event loop. Never blocks.
+     */
+    public <T> CompletableFuture<T> callAsync(HttpMethod method, String uri, Object body, Map<String, String> headers,
+            Class<T> type, int... ok) {
+        JavaType javaType = type == null ? null : JSON.getTypeFactory().constructType(type);
+        return exchangeAsync(method, uri, body, headers).thenApply(answer -> decode(method, uri, answer, javaType, ok));
+    }
+
+    private static <T> T decode(HttpMethod method, String uri, Answer answer, JavaType type, int... ok) {
         for (int status : ok) {
             if (answer.status() == status) {
                 if (type == null) {
@@ -115,6 +129,28 @@ public final class ServiceHttp {
     private Answer exchange(HttpMethod method, String uri, Object body, Map<String, String> headers) {
         if (jdk != null) {
             return exchangeJdk(method, uri, body, headers);
+        }
+        CompletableFuture<Answer> answer = exchangeAsync(method, uri, body, headers);
+        try {
+            return answer.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure
+                    : P2pfsException.unavailable(method + " " + uri + " failed: " + describe(e.getCause()));
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw P2pfsException.unavailable(method + " " + uri + " interrupted");
+        }
+    }
+
+    /**
+     * One request and its whole answer, completed on an event loop: with the answer, or with a
+     * 503 {@link P2pfsException} when the service cannot be reached or does not answer in time.
+     */
+    private CompletableFuture<Answer> exchangeAsync(HttpMethod method, String uri, Object body,
+            Map<String, String> headers) {
+        if (jdk != null) {
+            return exchangeJdkAsync(method, uri, body, headers);
         }
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(uri)
                 .setIdleTimeout(timeout.toMillis()).putHeader("Accept", "application/json, application/problem+json");
@@ -136,17 +172,25 @@ public final class ServiceHttp {
         CompletableFuture<Answer> answer = EventLoopCall.run(vertx, () -> http.request(options)
                 .compose(request -> content == null ? request.send() : request.send(content))
                 .compose(response -> response.body().map(bytes -> new Answer(response.statusCode(), bytes.getBytes()))));
-        try {
-            return answer.get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw P2pfsException.unavailable(method + " " + uri + " failed: " + describe(e.getCause()));
-        } catch (TimeoutException e) {
-            answer.cancel(true);
-            throw P2pfsException.unavailable(method + " " + uri + " timed out");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw P2pfsException.unavailable(method + " " + uri + " interrupted");
-        }
+        CompletableFuture<Answer> bounded = answer.orTimeout(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        return bounded.handle((done, failure) -> {
+            if (failure == null) {
+                return done;
+            }
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof TimeoutException) {
+                answer.cancel(true);
+                throw P2pfsException.unavailable(method + " " + uri + " timed out");
+            }
+            throw P2pfsException.unavailable(method + " " + uri + " failed: " + describe(cause));
+        });
+    }
+
+    private CompletableFuture<Answer> exchangeJdkAsync(HttpMethod method, String uri, Object body,
+            Map<String, String> headers) {
+        return CompletableFuture.supplyAsync(() -> exchangeJdk(method, uri, body, headers),
+                Thread::startVirtualThread);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +37,16 @@ class CoalescerTests {
         threads.shutdownNow();
     }
 
+    /**
+     * A coalescer over blocking functions, each call started on a thread of its own (as the client
+     * starts a request whose answer an event loop delivers later).
+     */
+    private <Q, A> Coalescer<Q, A> coalescer(Function<Q, A> single, Function<List<Q>, List<A>> batch, int inFlight,
+            int maxBatch) {
+        return new Coalescer<>(q -> CompletableFuture.supplyAsync(() -> single.apply(q), threads),
+                queries -> CompletableFuture.supplyAsync(() -> batch.apply(queries), threads), inFlight, maxBatch);
+    }
+
     private static String answer(String query) {
         return "answer:" + query;
     }
@@ -58,7 +69,7 @@ class CoalescerTests {
 
     @Test
     void aLoneCallIsSentAloneAtOnce() {
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             singles.add(q);
             return answer(q);
         }, batch(), 2, 100);
@@ -73,7 +84,7 @@ class CoalescerTests {
     @Test
     void callsMadeWhileTheSlotIsBusyGoTogetherInOneBatchEachWithItsOwnAnswer() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             singles.add(q);
             await(release);
             return answer(q);
@@ -100,7 +111,7 @@ class CoalescerTests {
     @Test
     void aBatchCarriesAtMostMaxBatchCalls() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             singles.add(q);
             await(release);
             return answer(q);
@@ -130,7 +141,7 @@ class CoalescerTests {
 
     @Test
     void aSingleCallsFailureIsItsOwn() throws Exception {
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             if (q.startsWith("bad")) {
                 throw new IllegalArgumentException("refused " + q);
             }
@@ -164,7 +175,7 @@ class CoalescerTests {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger failBatches = new AtomicInteger(1);
         IllegalStateException broken = new IllegalStateException("batch broke");
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             singles.add(q);
             await(release);
             return answer(q);
@@ -197,7 +208,7 @@ class CoalescerTests {
     @Test
     void aBatchAnsweringTheWrongNumberFailsEveryCallInIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+        Coalescer<String, String> coalescer = coalescer(q -> {
             singles.add(q);
             await(release);
             return answer(q);
@@ -227,7 +238,7 @@ class CoalescerTests {
             most.accumulateAndGet(now, Math::max);
             return now;
         };
-        Coalescer<Integer, Integer> coalescer = new Coalescer<>(q -> {
+        Coalescer<Integer, Integer> coalescer = coalescer(q -> {
             enter.apply(q);
             Thread.onSpinWait();
             out.decrementAndGet();
@@ -260,9 +271,84 @@ class CoalescerTests {
     }
 
     @Test
+    void theNextBatchIsSentWhereTheAnswerArrivesWithoutWakingACaller() throws Exception {
+        // Answers arrive on one thread of their own (as on an event loop); the calls queued meanwhile
+        // go out from that thread the moment the answer is there.
+        ExecutorService answers = Executors.newSingleThreadExecutor(r -> new Thread(r, "answers"));
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> sentFrom = Collections.synchronizedList(new ArrayList<>());
+        try {
+            Coalescer<String, String> coalescer = new Coalescer<>(q -> {
+                singles.add(q);
+                return CompletableFuture.supplyAsync(() -> {
+                    await(release);
+                    return answer(q);
+                }, answers);
+            }, queries -> {
+                sentFrom.add(Thread.currentThread().getName());
+                batches.add(List.copyOf(queries));
+                return CompletableFuture.supplyAsync(() -> queries.stream().map(CoalescerTests::answer).toList(),
+                        answers);
+            }, 1, 100);
+            Future<String> first = threads.submit(() -> coalescer.call("first"));
+            awaitSingles(1);
+            List<Future<String>> queued = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String query = "q" + i;
+                queued.add(threads.submit(() -> coalescer.call(query)));
+            }
+            awaitWaiting(coalescer, 4);
+            release.countDown();
+            assertEquals(answer("first"), first.get(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(answer("q" + i), queued.get(i).get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of("answers"), sentFrom);
+            assertEquals(Set.of("q0", "q1", "q2", "q3"), new HashSet<>(batches.getFirst()));
+        } finally {
+            answers.shutdownNow();
+        }
+    }
+
+    @Test
+    void callsAnsweredAtOnceAreAllAnsweredUnderConcurrency() throws Exception {
+        // Stages already complete when returned (or functions that throw) take the loop, not the stack.
+        Coalescer<Integer, Integer> coalescer = new Coalescer<>(q -> {
+            if (q % 7 == 0) {
+                throw new IllegalArgumentException("refused " + q);
+            }
+            return CompletableFuture.completedFuture(q * 2);
+        }, queries -> CompletableFuture.completedFuture(queries.stream().map(q -> q * 2).toList()), 2, 50);
+        List<Future<List<Integer>>> callers = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            int base = t * 1_000;
+            callers.add(threads.submit(() -> {
+                List<Integer> wrong = new ArrayList<>();
+                for (int i = 0; i < 500; i++) {
+                    int query = base + i;
+                    try {
+                        if (coalescer.call(query) != query * 2) {
+                            wrong.add(query);
+                        }
+                    } catch (IllegalArgumentException refused) {
+                        if (query % 7 != 0 || !refused.getMessage().equals("refused " + query)) {
+                            wrong.add(query);
+                        }
+                    }
+                }
+                return wrong;
+            }));
+        }
+        for (Future<List<Integer>> caller : callers) {
+            assertEquals(List.of(), caller.get(60, TimeUnit.SECONDS));
+        }
+        assertEquals(0, coalescer.waiting());
+    }
+
+    @Test
     void slotsAndBatchesAreAtLeastOne() {
-        assertThrows(IllegalArgumentException.class, () -> new Coalescer<String, String>(q -> q, batch(), 0, 10));
-        assertThrows(IllegalArgumentException.class, () -> new Coalescer<String, String>(q -> q, batch(), 1, 0));
+        assertThrows(IllegalArgumentException.class, () -> this.<String, String>coalescer(q -> q, batch(), 0, 10));
+        assertThrows(IllegalArgumentException.class, () -> this.<String, String>coalescer(q -> q, batch(), 1, 0));
     }
 
     private void awaitSingles(int count) throws InterruptedException {
