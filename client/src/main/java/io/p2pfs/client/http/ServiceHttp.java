@@ -152,9 +152,18 @@ public final class ServiceHttp {
         if (jdk != null) {
             return exchangeJdkAsync(method, uri, body, headers);
         }
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            // The token supplier may block (a refresh asks the identity provider): never on an event loop.
+            return CompletableFuture.supplyAsync(bearer, Thread::startVirtualThread)
+                    .thenCompose(token -> exchangeAsync(method, uri, body, headers, token));
+        }
+        return exchangeAsync(method, uri, body, headers, bearer.get());
+    }
+
+    private CompletableFuture<Answer> exchangeAsync(HttpMethod method, String uri, Object body,
+            Map<String, String> headers, String token) {
         RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(uri)
                 .setIdleTimeout(timeout.toMillis()).putHeader("Accept", "application/json, application/problem+json");
-        String token = bearer.get();
         if (token != null) {
             options.putHeader("Authorization", "Bearer " + token);
         }

@@ -305,8 +305,17 @@ class StatBatchTests {
         String other = dir + "/a/g.txt";
         String missing = dir + "/a/missing.txt";
         double before = batchCalls();
+        // Batches leave from the event loop that received the previous answer; the token supplier
+        // (which may block on a refresh) must still never be asked there.
+        java.util.concurrent.atomic.AtomicInteger onEventLoop = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<String> token = () -> {
+            if (io.vertx.core.Context.isOnEventLoopThread()) {
+                onEventLoop.incrementAndGet();
+            }
+            return ownerToken;
+        };
         try (io.p2pfs.client.P2pfsClient client = io.p2pfs.client.P2pfsClient.builder()
-                .metadata(MetadataTestResource.url()).token(() -> ownerToken).statsInFlight(1)
+                .metadata(MetadataTestResource.url()).token(token).statsInFlight(1)
                 .build()) {
             // Alone: what GET /stat answers, and its 404 as the client's failure.
             assertEquals(7L, client.stat(file).size().longValue());
@@ -342,5 +351,6 @@ class StatBatchTests {
             assertEquals(7L, results.get(2).stat().size().longValue());
         }
         assertTrue(batchCalls() > before + 1, "threads' stats went together in POST /stats calls");
+        assertEquals(0, onEventLoop.get(), "the token supplier was asked on an event loop");
     }
 }
