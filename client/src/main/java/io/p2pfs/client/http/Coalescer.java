@@ -113,13 +113,12 @@ public final class Coalescer<Q, A> {
     private void send(List<Waiter<Q, A>> taken) {
         while (taken != null) {
             CompletableFuture<List<A>> outcome = start(taken);
+            List<Waiter<Q, A>> sent = taken;
             if (!outcome.isDone()) {
-                List<Waiter<Q, A>> sent = taken;
                 outcome.whenComplete((answers, failure) -> send(finish(sent, answers, failure)));
                 return;
             }
-            taken = outcome.isCompletedExceptionally() ? finish(taken, null, failureOf(outcome))
-                    : finish(taken, outcome.join(), null);
+            taken = outcome.handle((answers, failure) -> finish(sent, answers, failure)).join();
         }
     }
 
@@ -165,17 +164,6 @@ public final class Coalescer<Q, A> {
             return take();
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> done) {
-        try {
-            done.join();
-            return null;
-        } catch (CompletionException e) {
-            return e;
-        } catch (java.util.concurrent.CancellationException e) {
-            return e;
         }
     }
 }

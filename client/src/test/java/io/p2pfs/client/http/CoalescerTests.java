@@ -58,6 +58,17 @@ class CoalescerTests {
         };
     }
 
+    /** Makes calls q0, q1, ... on threads of their own and waits until all {@code count} queue behind the busy slots. */
+    private List<Future<String>> queueBehind(Coalescer<String, String> coalescer, int count) throws InterruptedException {
+        List<Future<String>> queued = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String query = "q" + i;
+            queued.add(threads.submit(() -> coalescer.call(query)));
+        }
+        awaitWaiting(coalescer, count);
+        return queued;
+    }
+
     /** Waits (bounded) until {@code count} calls queue behind the busy slots. */
     private static void awaitWaiting(Coalescer<?, ?> coalescer, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -91,12 +102,7 @@ class CoalescerTests {
         }, batch(), 1, 100);
         Future<String> first = threads.submit(() -> coalescer.call("first"));
         awaitSingles(1);
-        List<Future<String>> queued = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            String query = "q" + i;
-            queued.add(threads.submit(() -> coalescer.call(query)));
-        }
-        awaitWaiting(coalescer, 6);
+        List<Future<String>> queued = queueBehind(coalescer, 6);
         release.countDown();
         assertEquals(answer("first"), first.get(30, TimeUnit.SECONDS));
         for (int i = 0; i < 6; i++) {
@@ -118,12 +124,7 @@ class CoalescerTests {
         }, batch(), 1, 2);
         Future<String> first = threads.submit(() -> coalescer.call("first"));
         awaitSingles(1);
-        List<Future<String>> queued = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String query = "q" + i;
-            queued.add(threads.submit(() -> coalescer.call(query)));
-        }
-        awaitWaiting(coalescer, 5);
+        List<Future<String>> queued = queueBehind(coalescer, 5);
         release.countDown();
         first.get(30, TimeUnit.SECONDS);
         for (int i = 0; i < 5; i++) {
@@ -188,12 +189,7 @@ class CoalescerTests {
         }, 1, 100);
         Future<String> first = threads.submit(() -> coalescer.call("first"));
         awaitSingles(1);
-        List<Future<String>> queued = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String query = "q" + i;
-            queued.add(threads.submit(() -> coalescer.call(query)));
-        }
-        awaitWaiting(coalescer, 3);
+        List<Future<String>> queued = queueBehind(coalescer, 3);
         release.countDown();
         assertEquals(answer("first"), first.get(30, TimeUnit.SECONDS));
         for (Future<String> call : queued) {
@@ -214,13 +210,8 @@ class CoalescerTests {
             return answer(q);
         }, queries -> List.of("just one"), 1, 100);
         Future<String> first = threads.submit(() -> coalescer.call("first"));
-        List<Future<String>> queued = new ArrayList<>();
         awaitSingles(1);
-        for (int i = 0; i < 2; i++) {
-            String query = "q" + i;
-            queued.add(threads.submit(() -> coalescer.call(query)));
-        }
-        awaitWaiting(coalescer, 2);
+        List<Future<String>> queued = queueBehind(coalescer, 2);
         release.countDown();
         first.get(30, TimeUnit.SECONDS);
         for (Future<String> call : queued) {
@@ -292,12 +283,7 @@ class CoalescerTests {
             }, 1, 100);
             Future<String> first = threads.submit(() -> coalescer.call("first"));
             awaitSingles(1);
-            List<Future<String>> queued = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                String query = "q" + i;
-                queued.add(threads.submit(() -> coalescer.call(query)));
-            }
-            awaitWaiting(coalescer, 4);
+            List<Future<String>> queued = queueBehind(coalescer, 4);
             release.countDown();
             assertEquals(answer("first"), first.get(30, TimeUnit.SECONDS));
             for (int i = 0; i < 4; i++) {

@@ -68,7 +68,7 @@ public class FastStat {
     }
 
     /** What one path's statement needs: the directory holding its name, and the chain above it. */
-    private record Plan(FsPath path, Tuple parameters, List<AccessRules.Node> chain) {
+    private record Plan(FsPath path, String sql, Tuple parameters, List<AccessRules.Node> chain) {
     }
 
     /** The answer, or empty when the full path must give it. */
@@ -89,12 +89,13 @@ public class FastStat {
             answers.add(Optional.empty());
             plans.add(generation == null || caller.admin() ? null : plan(path, generation));
         }
-        List<Tuple> batch = plans.stream().filter(java.util.Objects::nonNull).map(Plan::parameters).toList();
-        if (batch.isEmpty()) {
+        List<Plan> planned = plans.stream().filter(java.util.Objects::nonNull).toList();
+        if (planned.isEmpty()) {
             return Uni.createFrom().item(answers);
         }
-        boolean oneKey = batch.getFirst().getValue(1) instanceof io.vertx.core.buffer.Buffer;
-        return pool.preparedQuery(oneKey ? ONE_KEY : ANY_KEY).executeBatch(batch).map(first -> {
+        List<Tuple> batch = planned.stream().map(Plan::parameters).toList();
+        // Every plan has the same statement: the name keys are the service's for its whole life.
+        return pool.preparedQuery(planned.getFirst().sql()).executeBatch(batch).map(first -> {
             io.vertx.mutiny.sqlclient.RowSet<Row> rows = first;
             for (int i = 0; i < plans.size(); i++) {
                 Plan plan = plans.get(i);
@@ -134,7 +135,8 @@ public class FastStat {
         long parentId = parent.entryId;
         io.vertx.core.buffer.Buffer[] indexes = names.indexes(parentId, path.name()).stream()
                 .map(io.vertx.core.buffer.Buffer::buffer).toArray(io.vertx.core.buffer.Buffer[]::new);
-        return new Plan(path, indexes.length == 1 ? Tuple.of(parentId, indexes[0]) : Tuple.of(parentId, indexes), chain);
+        return indexes.length == 1 ? new Plan(path, ONE_KEY, Tuple.of(parentId, indexes[0]), chain)
+                : new Plan(path, ANY_KEY, Tuple.of(parentId, indexes), chain);
     }
 
     private Optional<NamespaceApi.Stat> answer(io.vertx.mutiny.sqlclient.RowSet<Row> rows,

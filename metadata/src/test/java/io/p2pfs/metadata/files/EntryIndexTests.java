@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.p2pfs.metadata.MetadataTestResource;
 import io.p2pfs.metadata.TestCalls;
+import io.p2pfs.metadata.TestPeers;
 import io.p2pfs.metadata.TestUsers;
 import io.p2pfs.testing.TestPostgres;
 import io.quarkus.test.common.ResourceArg;
@@ -41,9 +42,7 @@ class EntryIndexTests {
         String token = TestUsers.token("ix-" + tag);
         String dir = "/ix-" + tag + "/big-" + tag;
         TestCalls.home(token, dir);
-        try (Connection sql = connect(); Statement statement = sql.createStatement()) {
-            statement.execute("ANALYZE entries");
-        }
+        TestPeers.execute("ANALYZE entries");
         for (int i = 0; i < FILES; i++) {
             TestCalls.upload(token, dir + "/f-" + i, new byte[] {(byte) i}).then().statusCode(201);
         }
@@ -51,16 +50,12 @@ class EntryIndexTests {
                 .statusCode(200).extract().path("etag");
         long entryId = Long.parseLong(etag.replace("\"", "").split("\\.")[0]);
 
+        long parent = TestPeers.count("SELECT parent_id FROM entries WHERE entry_id = " + entryId);
+        String hmac = TestPeers.rows("SELECT encode(name_hmac, 'hex') FROM entries WHERE entry_id = " + entryId)
+                .getFirst();
+        assertEquals(FILES, TestPeers.count("SELECT count(*) FROM entries WHERE parent_id = " + parent));
+        // PREPARE and SET hold for one session: the plans are read on a connection of their own.
         try (Connection sql = connect(); Statement statement = sql.createStatement()) {
-            long parent;
-            String hmac;
-            try (ResultSet row = statement.executeQuery(
-                    "SELECT parent_id, encode(name_hmac, 'hex') FROM entries WHERE entry_id = " + entryId)) {
-                assertTrue(row.next());
-                parent = row.getLong(1);
-                hmac = row.getString(2);
-            }
-            assertEquals(FILES, count(statement, "SELECT count(*) FROM entries WHERE parent_id = " + parent));
             // The test's database is small enough to be read whole; what is asked here is which index
             // a name lookup takes once the table is too big for that.
             statement.execute("SET enable_seqscan = off");
@@ -92,13 +87,6 @@ class EntryIndexTests {
 
     private static Connection connect() throws SQLException {
         return TestPostgres.shared().connect(ConfigProvider.getConfig().getValue("p2pfs.test.database", String.class));
-    }
-
-    private static long count(Statement statement, String query) throws SQLException {
-        try (ResultSet rows = statement.executeQuery(query)) {
-            rows.next();
-            return rows.getLong(1);
-        }
     }
 
     private static String explain(Statement statement, String query) throws SQLException {
